@@ -1,0 +1,33 @@
+# ahamirror: the two commands a newcomer needs are `make serve` and `make test`.
+# Every target installs what is missing first, so a fresh clone needs no manual step.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+INSTALL_STAMP := $(VENV)/.installed
+EXTRAS := test,docs
+
+.PHONY: install test test-fast bench site serve clean
+
+install: $(INSTALL_STAMP)
+
+# Re-runs only when the pins change; `pip install` itself is idempotent.
+$(INSTALL_STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || "$$(tools/find-python.sh)" -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip==25.3
+	$(PIP) install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
+	@touch $@
+
+test: install
+	$(PY) -m pytest
+
+# The fast loop: everything except the browser suite.
+test-fast: install
+	$(PY) -m pytest -m "not browser"
+
+bench: install
+	$(PY) -m calculators.bench
+
+clean:
+	rm -rf site build dist *.egg-info .pytest_cache .hypothesis

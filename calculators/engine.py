@@ -1,0 +1,304 @@
+"""The liquidation engine: one model, every venue.
+
+A position is liquidated when its equity falls to its maintenance requirement. For a linear
+(USDT-margined) contract both sides are linear in the price P; for an inverse (coin-margined)
+contract both are linear in 1/P. So every venue's liquidation price is the root of one linear
+equation, and venues differ only in the switches of `venues.Venue`.
+
+Notation (as in the brief): s = +1 long / -1 short, E entry, Q quantity, M margin (isolated) or
+wallet balance (cross), m maintenance rate, cum maintenance amount, f taker fee rate, U and TMM
+the other positions' unrealised PnL and maintenance (cross only), F funding paid.
+"""
+
+from dataclasses import dataclass
+
+from . import inputs
+from .errors import InputError
+from .tiers import Tier, TierTable, resolve as resolve_tiers
+from .venues import (
+    CLOSE_FEE_AT_BANKRUPTCY, ENTRY, INVERSE, LINEAR, MARK, OPEN_AND_CLOSE_FEES, VENUE_KEYS, VENUES, Venue,
+)
+
+SIDES = ("long", "short")
+CONTRACTS = (LINEAR, INVERSE)
+MARGIN_MODES = ("isolated", "cross")
+
+CROSS_WARNING = (
+    "Cross margin: this estimate assumes your other positions, and their prices, stay as they are. "
+    "If they lose, this liquidation price moves closer."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LiquidationResult:
+    price: float | None              # liquidation price; None when no positive price exists
+    bankruptcy_price: float | None   # where the margin is exactly used up
+    adverse_move: float | None       # fraction of entry the market must move against you (>= 0)
+    initial_margin: float            # margin the position opened with (settlement currency)
+    maintenance_margin: float        # requirement at the liquidation price (or at entry if none)
+    loss_at_liquidation: float | None  # loss on the position when liquidation triggers
+    tier: Tier | None                # the bracket used, when tiers were given
+    venue: str
+    warnings: tuple[str, ...]
+    side: str
+    contract: str
+    margin_mode: str
+    entry_price: float
+    quantity: float
+    leverage: float                  # as given, or notional / margin
+    notional: float                  # position value at entry, in the settlement currency
+    margin: float                    # collateral counted as equity (after fees and extra margin)
+    settlement: str                  # "quote" (linear) or "base" (inverse: margin in the coin)
+    convention: str                  # one plain line on how this venue computes it
+
+    def to_dict(self) -> dict:
+        data = {name: getattr(self, name) for name in self.__slots__}
+        data["warnings"] = list(self.warnings)
+        if self.tier is not None:
+            t = self.tier
+            data["tier"] = {"floor": t.floor, "cap": t.cap, "max_leverage": t.max_leverage,
+                            "maintenance_margin_rate": t.rate, "maintenance_amount": t.amount}
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class _Position:
+    """Checked inputs, reduced to the numbers the model needs."""
+    venue: Venue
+    s: int
+    contract: str
+    entry: float
+    quantity: float
+    margin: float        # equity at entry, before other positions: M + extra - funding (+ fees)
+    other: float         # other positions: U - TMM (cross only)
+    fee: float
+
+
+def liquidation_price(
+    *,
+    venue=None,
+    side=None,
+    contract=LINEAR,
+    margin_mode="isolated",
+    entry_price=None,
+    quantity=None,
+    leverage=None,
+    margin=None,
+    maintenance_margin_rate=None,
+    maintenance_amount=None,
+    tiers=None,
+    other_maintenance=None,
+    other_unrealized_pnl=None,
+    extra_margin=None,
+    taker_fee_rate=None,
+    funding_paid=None,
+) -> LiquidationResult:
+    """The liquidation price of one position under a venue's convention. See the module doc."""
+    venue_key = inputs.choice("venue", venue, VENUE_KEYS)
+    the_venue = VENUES[venue_key]
+    side = inputs.choice("side", side, SIDES)
+    contract = inputs.choice("contract", contract, CONTRACTS, default=LINEAR)
+    margin_mode = inputs.choice("margin_mode", margin_mode, MARGIN_MODES, default="isolated")
+    if contract not in the_venue.contracts:
+        offered = " and ".join(the_venue.contracts)
+        raise InputError("contract", f"{the_venue.name} is modelled here for {offered} contracts only.")
+
+    entry = inputs.positive("entry_price", entry_price)
+    qty = inputs.positive("quantity", quantity)
+    notional = qty * entry if contract == LINEAR else qty / entry
+    fee = inputs.rate("taker_fee_rate", taker_fee_rate, default=0.0)
+    cross = margin_mode == "cross"
+
+    if leverage is None and margin is None:
+        raise InputError("leverage", "Leverage is missing: enter a leverage (e.g. 10) or the margin.")
+    lev = None if leverage is None else inputs.number("leverage", leverage)
+    given_margin = None if margin is None else inputs.non_negative("margin", margin)
+    if given_margin == 0 and lev is None:
+        raise InputError("margin", "Margin must be greater than zero when no leverage is given.")
+
+    table, rate, amount = _maintenance(the_venue, venue_key, maintenance_margin_rate, maintenance_amount, tiers)
+    if lev is not None:
+        cap = the_venue.max_leverage
+        if table is not None:
+            cap = min(cap, table.at(notional).max_leverage)
+        _check_leverage(lev, cap, the_venue, table)
+    elif given_margin is not None:
+        lev = notional / given_margin
+
+    s = 1 if side == "long" else -1
+    initial = notional / lev + _opening_fees(the_venue, s, entry, notional, lev, fee)
+    base_margin = initial if given_margin is None else given_margin
+    extra = inputs.non_negative("extra_margin", extra_margin)
+    if the_venue.extra_margin_fee_conversion:
+        extra = extra / (1 - s * fee)
+    funding = inputs.optional_number("funding_paid", funding_paid)
+    other_mm = inputs.non_negative("other_maintenance", other_maintenance)
+    other_pnl = inputs.optional_number("other_unrealized_pnl", other_unrealized_pnl)
+    if not cross and (other_mm or other_pnl):
+        field = "other_maintenance" if other_mm else "other_unrealized_pnl"
+        raise InputError(field, "Other positions only count in cross margin: switch margin mode to cross or clear this field.")
+
+    position = _Position(the_venue, s, contract, entry, qty, base_margin + extra - funding, other_pnl - other_mm, fee)
+    if table is not None:
+        tier, price = _solve_with_tiers(position, table)
+        rate, amount = tier.rate, tier.amount
+    else:
+        tier, price = None, _solve(position, rate, amount)
+
+    return _result(position, price, rate, amount, tier, venue_key, side, margin_mode, lev, notional,
+                   initial, cross, fee, taker_fee_rate)
+
+
+def _maintenance(venue: Venue, venue_key, rate, amount, tiers):
+    """(table, rate, amount): a tier table, or a flat rate with an optional deduction."""
+    if tiers is not None:
+        if rate is not None or amount is not None:
+            field = "maintenance_margin_rate" if rate is not None else "maintenance_amount"
+            raise InputError(field, "Give either a tier table or a maintenance rate, not both.")
+        return resolve_tiers(venue_key, tiers), 0.0, 0.0
+    if rate is None:
+        raise InputError(
+            "maintenance_margin_rate",
+            "Maintenance margin rate is missing: enter the venue's rate (e.g. 0.005 for 0.5 %) or pick a tier preset.",
+        )
+    return None, inputs.rate("maintenance_margin_rate", rate), inputs.non_negative("maintenance_amount", amount)
+
+
+def _check_leverage(lev: float, cap: float, venue: Venue, table: TierTable | None) -> None:
+    if lev < 1:
+        raise InputError("leverage", "Leverage must be at least 1 (1 means no borrowed exposure).")
+    if lev > cap:
+        where = f"this position size in the {table.symbol} brackets" if table and cap < venue.max_leverage else venue.name
+        raise InputError("leverage", f"Leverage above {cap:g}x is not offered for {where}; enter {cap:g} or less.")
+
+
+def _opening_fees(venue: Venue, s: int, entry: float, notional: float, lev: float, fee: float) -> float:
+    """Fees some venues add to the position margin on top of notional / leverage."""
+    if venue.margin_fees == OPEN_AND_CLOSE_FEES:
+        return 2 * fee * notional
+    if venue.margin_fees == CLOSE_FEE_AT_BANKRUPTCY:
+        # Fee to close at the bankruptcy price of the bare initial margin.
+        return fee * notional * (1 - s / lev)
+    return 0.0
+
+
+def _solve(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False) -> float | None:
+    """Root of equity(P) = maintenance(P); None when it is not a positive, finite price.
+
+    Linear, in P:       M + other + s*Q*(P - E) = rate*Q*(P or E) - cum
+    Inverse, in x=1/P:  M + other + s*Q*(1/E - x) = rate*Q*(x or 1/E) - cum
+    With bankruptcy=True, maintenance is zero (and other positions' maintenance is ignored).
+    """
+    venue, s, q, e = p.venue, p.s, p.quantity, p.entry
+    if bankruptcy:
+        rate, amount, constant = 0.0, 0.0, p.margin
+    else:
+        if venue.close_fee_in_maintenance:
+            rate += p.fee
+        constant = p.margin + p.other + amount
+    if p.contract == LINEAR:
+        if venue.linear_basis == MARK:
+            slope, offset = s * q - rate * q, constant - s * q * e
+        else:
+            slope, offset = s * q, constant - s * q * e - rate * q * e
+        price = -offset / slope
+        return price if price > 0 else None
+    if venue.inverse_basis == MARK:
+        slope, offset = -s * q - rate * q, constant + s * q / e
+    else:
+        slope, offset = -s * q, constant + s * q / e - rate * q / e
+    x = -offset / slope
+    return 1 / x if x > 0 else None
+
+
+def _notional_at(p: _Position, price: float | None) -> float:
+    """Position value used to pick a bracket: at the liquidation price for mark-based venues."""
+    basis = p.venue.linear_basis if p.contract == LINEAR else p.venue.inverse_basis
+    if basis == ENTRY:
+        price = p.entry
+    if price is None:  # no liquidation price: the position's value there tends to zero
+        return 0.0
+    return p.quantity * price if p.contract == LINEAR else p.quantity / price
+
+
+def _solve_with_tiers(p: _Position, table: TierTable) -> tuple[Tier, float | None]:
+    """Resolve the bracket at the liquidation notional by iteration, with a scan as a backstop."""
+    tier = table.at(_notional_at(p, p.entry))
+    for _ in range(len(table.tiers) + 2):
+        price = _solve(p, tier.rate, tier.amount)
+        found = table.at(_notional_at(p, price))
+        if found is tier:
+            return tier, price
+        tier = found
+    # Continuous tables always converge; a hand-made table with jumps might not. Take the bracket
+    # that is consistent with its own answer, else the lowest-notional one tried.
+    for tier in table.tiers:
+        price = _solve(p, tier.rate, tier.amount)
+        if table.at(_notional_at(p, price)) is tier:
+            return tier, price
+    raise InputError("tiers", "These brackets leave no consistent liquidation price; check that each bracket's maintenance amount continues the previous one.")
+
+
+def _result(p, price, rate, amount, tier, venue_key, side, margin_mode, lev, notional, initial, cross, fee, raw_fee):
+    venue, s, e, q = p.venue, p.s, p.entry, p.quantity
+    linear = p.contract == LINEAR
+    warnings = []
+    if cross:
+        warnings.append(CROSS_WARNING)
+
+    maintenance_rate = rate + (fee if venue.close_fee_in_maintenance else 0.0)
+    at_entry_equity = p.margin + p.other
+    basis_price = e if (venue.linear_basis if linear else venue.inverse_basis) == ENTRY else (price or e)
+    at_entry_maintenance = maintenance_rate * (q * e if linear else q / e) - amount
+    if at_entry_equity <= at_entry_maintenance:
+        warnings.append(
+            "Zero buffer: the margin is already at or below the maintenance requirement at entry, "
+            "so the position would be liquidated as soon as it opened. Lower the leverage or add margin."
+        )
+        adverse = 0.0
+    elif price is None:
+        adverse = None
+        warnings.append(
+            "No liquidation price above zero: the margin covers a fall all the way to zero."
+            if s == 1 and linear else
+            "No finite liquidation price: the margin covers any rise against this position."
+            if s == -1 else
+            "No liquidation price above zero exists for this position."
+        )
+    else:
+        adverse = max(0.0, s * (e - price) / e)
+
+    if price is None:
+        loss = None
+    elif linear:
+        loss = max(0.0, s * q * (e - price))
+    else:
+        loss = max(0.0, s * q * (1 / price - 1 / e))
+    maintenance = maintenance_rate * (q * basis_price if linear else q / basis_price) - amount
+
+    if raw_fee is not None and fee > 0 and not venue.uses_taker_fee:
+        warnings.append(f"{venue.name}'s liquidation formula does not include trading fees; the taker fee was not used.")
+    if not linear:
+        warnings.append("Inverse contract: margin, maintenance and losses are in the coin, not in dollars.")
+
+    return LiquidationResult(
+        price=price,
+        bankruptcy_price=_solve(p, 0.0, 0.0, bankruptcy=True),
+        adverse_move=adverse,
+        initial_margin=initial,
+        maintenance_margin=maintenance,
+        loss_at_liquidation=loss,
+        tier=tier,
+        venue=venue_key,
+        warnings=tuple(warnings),
+        side=side,
+        contract=p.contract,
+        margin_mode=margin_mode,
+        entry_price=e,
+        quantity=q,
+        leverage=lev,
+        notional=notional,
+        margin=p.margin,
+        settlement="quote" if linear else "base",
+        convention=venue.convention,
+    )

@@ -1,0 +1,117 @@
+"""Turning raw inputs (numbers from Python, strings from a form or a URL) into checked floats.
+
+Every check raises `InputError` naming the field, so nothing downstream ever sees NaN, an
+infinity, a boolean posing as a number, or a string it cannot use.
+"""
+
+import math
+
+from .errors import InputError
+
+_WORDS = {
+    "entry_price": "Entry price",
+    "quantity": "Quantity",
+    "leverage": "Leverage",
+    "margin": "Margin",
+    "maintenance_margin_rate": "Maintenance margin rate",
+    "maintenance_amount": "Maintenance amount",
+    "other_maintenance": "Other positions' maintenance margin",
+    "other_unrealized_pnl": "Other positions' unrealised PnL",
+    "extra_margin": "Extra margin",
+    "taker_fee_rate": "Taker fee rate",
+    "funding_paid": "Funding paid",
+}
+
+
+def label(field: str) -> str:
+    """The human name of a field, for messages."""
+    return _WORDS.get(field, field.replace("_", " ").capitalize())
+
+
+def number(field: str, value) -> float:
+    """A finite float from an int, a float or a numeric string; anything else is an InputError."""
+    if value is None:
+        raise InputError(field, f"{label(field)} is missing: enter a number.")
+    if isinstance(value, bool):
+        raise InputError(field, f"{label(field)} must be a number, not true/false.")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise InputError(field, f"{label(field)} is empty: enter a number.")
+        try:
+            value = float(text)
+        except ValueError:
+            raise InputError(
+                field, f"{label(field)} must be a number such as 42 or 0.5; got {_quote(text)}."
+            ) from None
+    elif isinstance(value, (int, float)):
+        value = float(value)
+    else:
+        raise InputError(field, f"{label(field)} must be a number.")
+    if math.isnan(value):
+        raise InputError(field, f"{label(field)} is not a number (NaN): enter a real figure.")
+    if math.isinf(value):
+        raise InputError(field, f"{label(field)} must be finite, not infinity.")
+    return value
+
+
+def positive(field: str, value) -> float:
+    result = number(field, value)
+    if result <= 0:
+        raise InputError(field, f"{label(field)} must be greater than zero.")
+    return result
+
+
+def non_negative(field: str, value, default: float = 0.0) -> float:
+    if value is None:
+        return default
+    result = number(field, value)
+    if result < 0:
+        raise InputError(field, f"{label(field)} cannot be negative.")
+    return result
+
+
+def optional_number(field: str, value, default: float = 0.0) -> float:
+    return default if value is None else number(field, value)
+
+
+def rate(field: str, value, default: float | None = None) -> float:
+    """A fraction in [0, 1): 0.004 means 0.4 %."""
+    if value is None and default is not None:
+        return default
+    result = number(field, value)
+    if not 0 <= result < 1:
+        raise InputError(
+            field,
+            f"{label(field)} must be a fraction from 0 up to (not including) 1, "
+            f"e.g. 0.005 for 0.5 %; got {result:g}.",
+        )
+    return result
+
+
+def choice(field: str, value, allowed, default=None) -> str:
+    """One of a fixed set of words, compared without regard to case or surrounding spaces."""
+    if value is None:
+        if default is not None:
+            return default
+        raise InputError(field, f"{label(field)} is missing: choose one of {_listing(allowed)}.")
+    if not isinstance(value, str):
+        raise InputError(field, f"{label(field)} must be one of {_listing(allowed)}.")
+    word = value.strip().lower()
+    if word not in allowed:
+        raise InputError(
+            field, f"{_quote(value)} is not a known {label(field).lower()}: choose one of {_listing(allowed)}."
+        )
+    return word
+
+
+def _listing(words) -> str:
+    return ", ".join(f'"{w}"' for w in words)
+
+
+def _quote(text: str) -> str:
+    """Echo a bad value back safely: short, and printable only."""
+    shown = "".join(ch if ch.isprintable() else "?" for ch in str(text))
+    if len(shown) > 24:
+        shown = shown[:21] + "..."
+    return f'"{shown}"'

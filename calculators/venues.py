@@ -1,0 +1,133 @@
+"""Each venue's liquidation convention, as data.
+
+The engine has one model (equity equals maintenance at the liquidation price); a venue is a
+handful of switches saying what counts as equity and what counts as maintenance. Adding a venue
+means adding a row here, not writing a formula. Sources are in `../shared/brief/liquidation-math.md`
+and in the tests that reproduce each venue's worked examples.
+"""
+
+from dataclasses import dataclass
+
+LINEAR = "linear"
+INVERSE = "inverse"
+
+# Where maintenance is measured.
+MARK = "mark"    # the position's value at the liquidation price
+ENTRY = "entry"  # the position's value at entry (fixed as the price moves)
+
+# What the default position margin includes beyond notional / leverage.
+NO_FEES = "none"
+CLOSE_FEE_AT_BANKRUPTCY = "close-fee-at-bankruptcy"  # Phemex: + bankruptcy value x taker fee
+OPEN_AND_CLOSE_FEES = "open-and-close-fees"          # BitMEX: + 2 x taker fee on entry value
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    key: str
+    name: str
+    contracts: tuple[str, ...]
+    max_leverage: float
+    max_leverage_source: str
+    linear_basis: str = MARK
+    inverse_basis: str = MARK
+    close_fee_in_maintenance: bool = False  # the fee to close is reserved inside maintenance
+    margin_fees: str = NO_FEES
+    extra_margin_fee_conversion: bool = False  # Bybit UTA converts added margin at the taker fee
+    uses_taker_fee: bool = False
+    convention: str = ""  # one line for a person, shown beside results
+
+
+VENUES: dict[str, Venue] = {
+    v.key: v
+    for v in (
+        Venue(
+            key="binance",
+            name="Binance",
+            contracts=(LINEAR, INVERSE),
+            max_leverage=125,
+            max_leverage_source="Binance USDⓈ-M BTCUSDT leverage and margin brackets (Oct 2024): 125x in the first bracket",
+            convention="Maintenance is charged on the position's value at the liquidation price, minus the bracket's maintenance amount; fees are not in the formula.",
+        ),
+        Venue(
+            key="bybit",
+            name="Bybit (classic USDT contract)",
+            contracts=(LINEAR, INVERSE),
+            max_leverage=100,
+            max_leverage_source="Bybit BTCUSDT risk limit tier 1 (Aug 2026): 100x",
+            linear_basis=ENTRY,
+            inverse_basis=ENTRY,
+            convention="Maintenance is charged on the position's value at entry, so it does not shrink as the price falls; added margin moves the price one for one.",
+        ),
+        Venue(
+            key="bybit-uta",
+            name="Bybit Unified Trading Account",
+            contracts=(LINEAR, INVERSE),
+            max_leverage=100,
+            max_leverage_source="Bybit BTCUSDT risk limit tier 1 (Aug 2026): 100x",
+            extra_margin_fee_conversion=True,
+            uses_taker_fee=True,
+            convention="Maintenance is charged on the value at the liquidation price; the fee to close sits in both initial and maintenance margin and cancels, and added margin counts net of the taker fee.",
+        ),
+        Venue(
+            key="okx",
+            name="OKX",
+            contracts=(LINEAR, INVERSE),
+            max_leverage=100,
+            max_leverage_source="OKX BTC-USDT-SWAP position tier 1: 100x",
+            close_fee_in_maintenance=True,
+            uses_taker_fee=True,
+            convention="The taker fee to close the position is reserved inside maintenance, on the value at the liquidation price.",
+        ),
+        Venue(
+            key="gate",
+            name="Gate",
+            contracts=(LINEAR, INVERSE),
+            max_leverage=100,
+            max_leverage_source="Gate BTC_USDT perpetual risk limit tier 1: 100x",
+            close_fee_in_maintenance=True,
+            uses_taker_fee=True,
+            convention="The taker fee to close the position is reserved inside maintenance, on the value at the liquidation price.",
+        ),
+        Venue(
+            key="dydx",
+            name="dYdX",
+            contracts=(LINEAR,),
+            max_leverage=20,
+            max_leverage_source="dYdX v4 BTC-USD initial margin fraction 5 %: 20x",
+            convention="Maintenance is the maintenance fraction of the position's value at the liquidation price; no deduction, no fee reserve.",
+        ),
+        Venue(
+            key="hyperliquid",
+            name="Hyperliquid",
+            contracts=(LINEAR,),
+            max_leverage=40,
+            max_leverage_source="Hyperliquid BTC perpetual max leverage: 40x",
+            convention="Maintenance is half the initial margin at the asset's maximum leverage, on the value at the liquidation price.",
+        ),
+        Venue(
+            key="phemex",
+            name="Phemex",
+            contracts=(LINEAR, INVERSE),
+            max_leverage=100,
+            max_leverage_source="Phemex BTCUSDT perpetual risk limit 1: 100x",
+            close_fee_in_maintenance=True,
+            margin_fees=CLOSE_FEE_AT_BANKRUPTCY,
+            uses_taker_fee=True,
+            convention="The position's balance includes the fee to close at the bankruptcy price, and maintenance reserves the taker fee on the value at the liquidation price.",
+        ),
+        Venue(
+            key="bitmex",
+            name="BitMEX",
+            contracts=(INVERSE,),
+            max_leverage=100,
+            max_leverage_source="BitMEX XBTUSD maximum leverage: 100x",
+            inverse_basis=ENTRY,
+            close_fee_in_maintenance=True,
+            margin_fees=OPEN_AND_CLOSE_FEES,
+            uses_taker_fee=True,
+            convention="Initial margin carries the taker fee to open and to close; maintenance, measured at entry value, carries the fee to close.",
+        ),
+    )
+}
+
+VENUE_KEYS = tuple(VENUES)
