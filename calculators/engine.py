@@ -10,7 +10,7 @@ wallet balance (cross), m maintenance rate, cum maintenance amount, f taker fee 
 the other positions' unrealised PnL and maintenance (cross only), F funding paid.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import inputs
 from .errors import InputError
@@ -50,9 +50,13 @@ class LiquidationResult:
     margin: float                    # collateral counted as equity (after fees and extra margin)
     settlement: str                  # "quote" (linear) or "base" (inverse: margin in the coin)
     convention: str                  # one plain line on how this venue computes it
+    maintenance_margin_rate: float   # the rate used (the bracket's, when tiers were given)
+    maintenance_amount: float        # the deduction used
+    taker_fee_rate: float
+    _position: "_Position" = field(repr=False, compare=False, default=None)
 
     def to_dict(self) -> dict:
-        data = {name: getattr(self, name) for name in self.__slots__}
+        data = {name: getattr(self, name) for name in self.__slots__ if not name.startswith("_")}
         data["warnings"] = list(self.warnings)
         if self.tier is not None:
             t = self.tier
@@ -182,33 +186,50 @@ def _opening_fees(venue: Venue, s: int, entry: float, notional: float, lev: floa
     return 0.0
 
 
-def _solve(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False) -> float | None:
-    """Root of equity(P) = maintenance(P); None when it is not a positive, finite price.
+def _lines(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False):
+    """Equity and maintenance as straight lines in X: (e0, e1, m0, m1) with
+    equity = e0 + e1*X and maintenance = m0 + m1*X, where X = P (linear) or 1/P (inverse).
 
-    Linear, in P:       M + other + s*Q*(P - E) = rate*Q*(P or E) - cum
-    Inverse, in x=1/P:  M + other + s*Q*(1/E - x) = rate*Q*(x or 1/E) - cum
-    With bankruptcy=True, maintenance is zero (and other positions' maintenance is ignored).
+    Linear:   equity = M + other + s*Q*(P - E);    maintenance = rate*Q*(P or E) - cum
+    Inverse:  equity = M + other + s*Q*(1/E - X);  maintenance = rate*Q*(X or 1/E) - cum
+    For the bankruptcy price, maintenance is zero and only this position's margin counts.
     """
     venue, s, q, e = p.venue, p.s, p.quantity, p.entry
-    if bankruptcy:
-        rate, amount, constant = 0.0, 0.0, p.margin
-    else:
-        if venue.close_fee_in_maintenance:
-            rate += p.fee
-        constant = p.margin + p.other + amount
+    constant = p.margin if bankruptcy else p.margin + p.other
     if p.contract == LINEAR:
-        if venue.linear_basis == MARK:
-            slope, offset = s * q - rate * q, constant - s * q * e
-        else:
-            slope, offset = s * q, constant - s * q * e - rate * q * e
-        price = -offset / slope
-        return price if price > 0 else None
-    if venue.inverse_basis == MARK:
-        slope, offset = -s * q - rate * q, constant + s * q / e
+        e0, e1, value_at_entry = constant - s * q * e, s * q, q * e
+        on_mark = venue.linear_basis == MARK
     else:
-        slope, offset = -s * q, constant + s * q / e - rate * q / e
-    x = -offset / slope
+        e0, e1, value_at_entry = constant + s * q / e, -s * q, q / e
+        on_mark = venue.inverse_basis == MARK
+    if bankruptcy:
+        return e0, e1, 0.0, 0.0
+    if venue.close_fee_in_maintenance:
+        rate += p.fee
+    if on_mark:
+        return e0, e1, -amount, rate * q
+    return e0, e1, rate * value_at_entry - amount, 0.0
+
+
+def _solve(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False) -> float | None:
+    """Root of equity = maintenance; None when it is not a positive, finite price."""
+    e0, e1, m0, m1 = _lines(p, rate, amount, bankruptcy=bankruptcy)
+    x = (m0 - e0) / (e1 - m1)
+    if p.contract == LINEAR:
+        return x if x > 0 else None
     return 1 / x if x > 0 else None
+
+
+def state_at(result: "LiquidationResult", price: float) -> tuple[float, float]:
+    """(equity, maintenance) of a computed position if the mark price were `price`.
+
+    Uses the same lines the solver does, so a margin ratio (maintenance / equity) shown anywhere
+    on the site reaches exactly 100 % at `result.price`.
+    """
+    p = result._position
+    e0, e1, m0, m1 = _lines(p, result.maintenance_margin_rate, result.maintenance_amount)
+    x = price if p.contract == LINEAR else 1 / price
+    return e0 + e1 * x, m0 + m1 * x
 
 
 def _notional_at(p: _Position, price: float | None) -> float:
@@ -240,17 +261,13 @@ def _solve_with_tiers(p: _Position, table: TierTable) -> tuple[Tier, float | Non
 
 
 def _result(p, price, rate, amount, tier, venue_key, side, margin_mode, lev, notional, initial, cross, fee, raw_fee):
-    venue, s, e, q = p.venue, p.s, p.entry, p.quantity
+    venue, s, e = p.venue, p.s, p.entry
     linear = p.contract == LINEAR
-    warnings = []
-    if cross:
-        warnings.append(CROSS_WARNING)
+    e0, e1, m0, m1 = _lines(p, rate, amount)
+    x_entry = e if linear else 1 / e
+    warnings = [CROSS_WARNING] if cross else []
 
-    maintenance_rate = rate + (fee if venue.close_fee_in_maintenance else 0.0)
-    at_entry_equity = p.margin + p.other
-    basis_price = e if (venue.linear_basis if linear else venue.inverse_basis) == ENTRY else (price or e)
-    at_entry_maintenance = maintenance_rate * (q * e if linear else q / e) - amount
-    if at_entry_equity <= at_entry_maintenance:
+    if e0 + e1 * x_entry <= m0 + m1 * x_entry:
         warnings.append(
             "Zero buffer: the margin is already at or below the maintenance requirement at entry, "
             "so the position would be liquidated as soon as it opened. Lower the leverage or add margin."
@@ -259,22 +276,18 @@ def _result(p, price, rate, amount, tier, venue_key, side, margin_mode, lev, not
     elif price is None:
         adverse = None
         warnings.append(
-            "No liquidation price above zero: the margin covers a fall all the way to zero."
-            if s == 1 and linear else
+            "No liquidation price above zero: the margin covers a fall all the way to zero." if s == 1 else
             "No finite liquidation price: the margin covers any rise against this position."
-            if s == -1 else
-            "No liquidation price above zero exists for this position."
         )
     else:
         adverse = max(0.0, s * (e - price) / e)
 
     if price is None:
-        loss = None
-    elif linear:
-        loss = max(0.0, s * q * (e - price))
+        loss, maintenance = None, m0 + m1 * x_entry
     else:
-        loss = max(0.0, s * q * (1 / price - 1 / e))
-    maintenance = maintenance_rate * (q * basis_price if linear else q / basis_price) - amount
+        x_price = price if linear else 1 / price
+        loss = max(0.0, e1 * (x_entry - x_price))  # equity at entry minus equity at the trigger
+        maintenance = m0 + m1 * x_price
 
     if raw_fee is not None and fee > 0 and not venue.uses_taker_fee:
         warnings.append(f"{venue.name}'s liquidation formula does not include trading fees; the taker fee was not used.")
@@ -295,10 +308,14 @@ def _result(p, price, rate, amount, tier, venue_key, side, margin_mode, lev, not
         contract=p.contract,
         margin_mode=margin_mode,
         entry_price=e,
-        quantity=q,
+        quantity=p.quantity,
         leverage=lev,
         notional=notional,
         margin=p.margin,
         settlement="quote" if linear else "base",
         convention=venue.convention,
+        maintenance_margin_rate=rate,
+        maintenance_amount=amount,
+        taker_fee_rate=fee,
+        _position=p,
     )

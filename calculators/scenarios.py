@@ -1,0 +1,36 @@
+"""The teaching scenario the site's tables and prose use, stated once.
+
+Every page that quotes a figure states these assumptions beside it. The maintenance rate is
+the first bracket of the shipped Binance BTCUSDT preset, so it is a real venue's number with a
+source and a date, not one typed into a page.
+"""
+
+from dataclasses import dataclass
+
+from .tiers import PRESETS
+
+_PRESET = PRESETS["binance-btcusdt-2024-10"]
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    venue: str
+    maintenance_margin_rate: float
+    taker_fee_rate: float
+    entry_price: float
+    quote: str
+    base: str
+    source: str
+
+
+TEACHING = Scenario(
+    venue=_PRESET.venue,
+    maintenance_margin_rate=_PRESET.tiers[0].rate,
+    taker_fee_rate=0.0,
+    entry_price=60_000.0,
+    quote="USDT",
+    base="BTC",
+    source=f"{_PRESET.source}, first bracket, as of {_PRESET.as_of}",
+)
+
+KEY_LEVERAGES = (1, 2, 3, 5, 10, 20, 25, 50, 75, 100)
