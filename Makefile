@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 INSTALL_STAMP := $(VENV)/.installed
 EXTRAS := test,docs
+# Material 9.8 prints an end-of-life banner on every build; it is known (see README), not news.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: install test test-fast bench site serve clean
 
@@ -25,6 +27,13 @@ test: install
 # The fast loop: everything except the browser suite.
 test-fast: install
 	$(PY) -m pytest -m "not browser"
+
+# Build into site/. `python -m mkdocs` keeps the project root on sys.path for the macros package.
+site: install
+	$(PY) -m mkdocs build --clean --site-dir site
+
+serve: site
+	$(PY) tools/serve.py --dir site --port 8000
 
 bench: install
 	$(PY) -m calculators.bench

@@ -1,0 +1,276 @@
+"""The built site: pages, tables, figures, anchors, structured data, links, privacy."""
+
+import csv
+import io
+import json
+import pathlib
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+import calculators
+from calculators import formatting
+from calculators.scenarios import KEY_LEVERAGES, TEACHING
+
+from .site_html import all_pages
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PUBLISHED = ROOT / "tests" / "published_anchors.txt"
+CSV_URL = "downloads/leverage-ladder-1x-100x.csv"
+
+
+@pytest.fixture(scope="module")
+def pages(built_site):
+    return all_pages(built_site)
+
+
+def content_pages(pages):
+    """Pages a visitor reads (not the 404 page, not redirect stubs)."""
+    return {url: p for url, p in pages.items() if url != "404.html" and p.h1}
+
+
+def published():
+    entries = []
+    for line in PUBLISHED.read_text().splitlines():
+        line = line.split("  #")[0].strip()
+        if line and not line.startswith("#"):
+            path, _, anchor = line.partition("#")
+            entries.append((path, anchor))
+    return entries
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+def test_every_published_page_exists(built_site):
+    for path, _ in published():
+        target = built_site / path / "index.html" if path.endswith("/") or path == "" else built_site / path
+        assert target.exists(), f"published page {path or '/'} is gone: restore it or add a redirect"
+
+
+def test_every_published_anchor_resolves(built_site, pages):
+    for path, anchor in published():
+        if not anchor:
+            continue
+        page = pages.get(path)
+        if page is None:  # a page moved: its redirect stub must lead to a page holding the anchor
+            stub = (built_site / path / "index.html").read_text()
+            target = re.search(r'url=([^"]+)"', stub).group(1)
+            page = pages[posixpath.normpath(posixpath.join(path, target)).lstrip("./") + "/"]
+        assert anchor in page.ids, f"/{path}#{anchor} no longer resolves: keep the heading or add <a id=\"{anchor}\"></a>"
+
+
+def test_every_content_page_is_published(pages):
+    listed = {path for path, _ in published()}
+    for url in content_pages(pages):
+        assert url in listed, f"{url or '/'} is not in tests/published_anchors.txt: add it when it goes live"
+
+
+def test_pages_have_titles_descriptions_and_previews(pages):
+    seen_descriptions = {}
+    for url, page in content_pages(pages).items():
+        assert page.title and "ahamirror" in page.title, url
+        description = page.meta.get("description", "")
+        assert 50 <= len(description) <= 200, f"{url}: description should be a sentence or two ({len(description)} chars)"
+        assert description not in seen_descriptions, f"{url} repeats the description of {seen_descriptions.get(description)}"
+        seen_descriptions[description] = url
+        for key in ("og:title", "og:description", "og:type", "og:url", "og:image", "twitter:card"):
+            assert page.meta.get(key), f"{url}: missing {key}"
+
+
+def test_each_page_opens_with_what_you_learn_and_ends_with_where_next(pages):
+    for url, page in content_pages(pages).items():
+        if url == "faq/":
+            continue  # on the FAQ every h2 is a question (it is structured data)
+        text = " ".join(page.prose).lower()
+        assert "what you will learn" in text, f"{url}: no 'What you will learn' opening"
+        assert page.h2 and page.h2[-1].lower().startswith("where to go next"), f"{url}: last section should be 'Where to go next'"
+
+
+# --- the leverage tables --------------------------------------------------------------------
+
+def _ladder():
+    return calculators.leverage_ladder(range(1, 101), venue=TEACHING.venue,
+                                       maintenance_margin_rate=TEACHING.maintenance_margin_rate,
+                                       taker_fee_rate=TEACHING.taker_fee_rate, entry_price=TEACHING.entry_price)
+
+
+def test_csv_holds_rows_1_to_100_equal_to_the_engine(built_site):
+    rows = list(csv.DictReader(io.StringIO((built_site / CSV_URL).read_text())))
+    assert [int(r["leverage"]) for r in rows] == list(range(1, 101))
+    for r in rows:
+        # The CSV states its own assumptions per row; recompute from those.
+        expected = calculators.leverage_ladder([int(r["leverage"])], venue=r["venue"],
+                                               maintenance_margin_rate=float(r["maintenance_margin_rate"]),
+                                               taker_fee_rate=float(r["taker_fee_rate"]),
+                                               entry_price=float(r["entry_price"]))[0]
+        for column, value in (("long_adverse_move", expected.long_adverse_move), ("short_adverse_move", expected.short_adverse_move),
+                              ("long_liquidation_price", expected.long_price), ("short_liquidation_price", expected.short_price),
+                              ("textbook_move", expected.textbook_move)):
+            assert r[column] == ("" if value is None else repr(value)), (r["leverage"], column)
+
+
+def test_csv_figures_obey_the_algebra(built_site):
+    """Independent of the engine: Binance's isolated long, P = E(1 - 1/L)/(1 - m)."""
+    for r in csv.DictReader(io.StringIO((built_site / CSV_URL).read_text())):
+        lev, m, e = int(r["leverage"]), float(r["maintenance_margin_rate"]), float(r["entry_price"])
+        assert r["venue"] == "binance"
+        long_price = e * (1 - 1 / lev) / (1 - m)
+        if lev == 1:
+            assert r["long_liquidation_price"] == ""  # no positive price
+        else:
+            assert float(r["long_liquidation_price"]) == pytest.approx(long_price, rel=1e-12)
+        assert float(r["short_liquidation_price"]) == pytest.approx(e * (1 + 1 / lev) / (1 + m), rel=1e-12)
+
+
+def _ladder_cells(row):
+    return [
+        formatting.leverage(row.leverage),
+        formatting.percent(row.long_adverse_move) if row.long_adverse_move is not None else "none (no price above zero)",
+        formatting.percent(row.short_adverse_move),
+        formatting.price(row.long_price),
+        formatting.price(row.short_price),
+        formatting.percent(row.textbook_move),
+    ]
+
+
+def test_full_table_has_rows_1_to_100_matching_the_ladder(pages):
+    table = pages["leverage-tables/"].tables["ladder-full"]
+    header, body = table[0], table[1:]
+    assert header[0] == "Leverage"
+    assert [row[0] for row in body] == [f"{n}x" for n in range(1, 101)]
+    for shown, row in zip(body, _ladder()):
+        assert shown == _ladder_cells(row)
+
+
+def test_key_rows_are_the_key_leverages(pages):
+    body = pages["leverage-tables/"].tables["ladder-key"][1:]
+    assert [row[0] for row in body] == [f"{n}x" for n in KEY_LEVERAGES]
+    assert "none" in body[0][1]  # 1x long: no positive liquidation price, and the table says so
+
+
+def test_tables_state_their_assumptions(built_site):
+    html = (built_site / "leverage-tables" / "index.html").read_text()
+    for name in ("ladder-key", "venue-comparison", "linear-vs-inverse", "spot-vs-leveraged"):
+        before = html[: html.index(f'data-table="{name}"')]
+        assumption = before[before.rindex('class="assumptions"'):]
+        assert formatting.percent(TEACHING.maintenance_margin_rate) in assumption, name
+
+
+def test_csv_is_linked_from_the_tables_page(pages):
+    hrefs = [v for tag, attr, v, _ in pages["leverage-tables/"].links if tag == "a"]
+    assert any(h.endswith("leverage-ladder-1x-100x.csv") for h in hrefs)
+
+
+# --- figures in prose -----------------------------------------------------------------------
+
+def test_every_quoted_figure_equals_the_engine(pages):
+    count = 0
+    for url, page in pages.items():
+        for spec, text in page.figures:
+            result = getattr(calculators, spec["fn"])(**spec["args"])
+            if isinstance(result, list):
+                result = result[0]
+            expected = getattr(formatting, spec["format"])(getattr(result, spec["field"]))
+            assert text == expected, f"{url}: figure {spec} shows {text}, engine says {expected}"
+            count += 1
+    assert count >= 10, "the prose should quote its figures through macros"
+
+
+def test_home_quotes_the_10x_move_from_the_engine(pages):
+    expected = formatting.percent(calculators.liquidation_price(
+        venue=TEACHING.venue, side="long", entry_price=TEACHING.entry_price, quantity=1, leverage=10,
+        maintenance_margin_rate=TEACHING.maintenance_margin_rate).adverse_move)
+    assert any(s["field"] == "adverse_move" and s["args"]["leverage"] == 10 and t == expected
+               for s, t in pages[""].figures)
+    # and, from the algebra, that figure is close to the textbook 10 % - m
+    assert abs(float(expected.rstrip("%")) / 100 - (0.1 - TEACHING.maintenance_margin_rate)) < TEACHING.maintenance_margin_rate
+
+
+DECIMAL_PERCENT = re.compile(r"\d+\.\d+\s?%")
+
+
+def test_no_hand_typed_decimal_figures_in_prose(pages):
+    """A decimal percentage in running text must come from a macro (a .figure span)."""
+    allowed = {"0.05%"}  # an illustrative fee level named in prose, an input rather than a result
+    for url, page in content_pages(pages).items():
+        text = " ".join(page.prose)
+        typed = [m for m in DECIMAL_PERCENT.findall(text) if m.replace(" ", "") not in allowed]
+        assert not typed, f"{url}: hand-typed figures {typed}: render them with a macro"
+
+
+# --- FAQ structured data --------------------------------------------------------------------
+
+def test_faq_json_ld_lists_every_question(pages):
+    page = pages["faq/"]
+    assert len(page.json_ld) == 1
+    data = json.loads(page.json_ld[0])
+    assert data["@type"] == "FAQPage"
+    names = [q["name"] for q in data["mainEntity"]]
+    assert names == page.h2
+    assert all(q["acceptedAnswer"]["text"] for q in data["mainEntity"])
+    for required in ("What does liquidation mean in crypto?", "Can spot crypto holdings be liquidated?",
+                     "Is liquidation the same as stop loss?", "Does liquidation data predict price?"):
+        assert required in names
+
+
+def test_faq_anchors_are_the_default_slugs(pages):
+    from markdown.extensions.toc import slugify
+    page = pages["faq/"]
+    for question in page.h2:
+        assert slugify(question, "-") in page.ids, question
+    assert "what-does-liquidation-mean-in-crypto" in page.ids
+
+
+def test_only_the_faq_carries_faq_json_ld(pages):
+    for url, page in pages.items():
+        if url != "faq/":
+            assert not any('"FAQPage"' in block for block in page.json_ld), url
+
+
+# --- privacy and links ----------------------------------------------------------------------
+
+FETCHING = {"script", "img", "iframe", "source", "video", "audio", "embed", "object", "track"}
+NOT_FETCHED_RELS = {"canonical", "prev", "next", "alternate"}
+
+
+def test_nothing_is_loaded_from_another_origin(built_site, pages):
+    for url, page in pages.items():
+        for tag, attr, value, rel in page.links:
+            fetched = tag in FETCHING or (tag == "link" and not (set(rel.split()) & NOT_FETCHED_RELS))
+            if fetched:
+                assert not re.match(r"^(https?:)?//", value), f"{url}: <{tag} {attr}={value}> loads from another origin"
+    for css in built_site.rglob("*.css"):
+        assert not re.search(r"@import\s+url\(\s*['\"]?(https?:)?//|url\(\s*['\"]?(https?:)?//", css.read_text()), css
+    assert "fonts.googleapis" not in "".join(p.read_text() for p in built_site.rglob("*.html"))
+
+
+def test_links_are_relative_so_the_site_works_under_a_sub_path(pages):
+    for url, page in content_pages(pages).items():  # 404.html is absolute by design: served at any path
+        for tag, attr, value, rel in page.links:
+            assert not (value.startswith("/") and not value.startswith("//")), f"{url}: root-absolute {value}"
+
+
+def test_every_internal_link_and_anchor_resolves(built_site, pages):
+    checked = 0
+    for url, page in content_pages(pages).items():
+        for tag, attr, value, rel in page.links:
+            if tag != "a" or re.match(r"^[a-z][a-z0-9+.-]*:", value) or value.startswith("//"):
+                continue
+            parts = urlsplit(value)
+            base = posixpath.dirname(url) if not url.endswith("/") else url.rstrip("/")
+            target = posixpath.normpath(posixpath.join(base, unquote(parts.path))) if parts.path else url
+            target = "" if target in (".", "") else target
+            file = built_site / target
+            if file.is_dir() or parts.path.endswith("/") or target == "":
+                file = file / "index.html"
+                key = (target + "/") if target else ""
+            else:
+                key = target
+            assert file.exists(), f"{url}: link {value} points to a missing {file.relative_to(built_site)}"
+            if parts.fragment and file.suffix == ".html":
+                target_page = pages.get(key.replace("//", "/"))
+                assert target_page and unquote(parts.fragment) in target_page.ids, f"{url}: #{parts.fragment} missing in {key}"
+            checked += 1
+    assert checked > 50

@@ -1,0 +1,55 @@
+"""Serve the built site on 127.0.0.1 the way a careful static host would.
+
+Used by `make serve` and by the tests. Sends the site's Content-Security-Policy, the right type
+for WebAssembly, and no caching for HTML, so what passes here passes on the real host.
+"""
+
+import argparse
+import functools
+import http.server
+import socketserver
+
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
+       "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'")
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
+                      ".csv": "text/csv; charset=utf-8", ".json": "application/json", ".whl": "application/zip"}
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if self.path.endswith("/") or self.path.endswith(".html"):
+            self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format, *args):  # keep test output readable
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    verbose = True
+
+
+def make_server(directory: str, port: int = 8000, verbose: bool = True) -> Server:
+    server = Server(("127.0.0.1", port), functools.partial(Handler, directory=directory))
+    server.verbose = verbose
+    return server
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", default="site")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+    server = make_server(args.dir, args.port)
+    print(f"Serving {args.dir}/ on http://127.0.0.1:{args.port}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
