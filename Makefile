@@ -6,13 +6,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 INSTALL_STAMP := $(VENV)/.installed
-EXTRAS := test,docs
+EXTRAS := test,docs,wasm,browser
+NPM_STAMP := node_modules/.package-lock.json
 # Material 9.8 prints an end-of-life banner on every build; it is known (see README), not news.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install test test-fast bench site serve clean
+.PHONY: install chromium test test-fast bench site serve clean
 
-install: $(INSTALL_STAMP)
+install: $(INSTALL_STAMP) $(NPM_STAMP)
 
 # Re-runs only when the pins change; `pip install` itself is idempotent.
 $(INSTALL_STAMP): pyproject.toml constraints.txt
@@ -21,7 +22,18 @@ $(INSTALL_STAMP): pyproject.toml constraints.txt
 	$(PIP) install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
 	@touch $@
 
-test: install
+# npm ci installs exactly package-lock.json (the pinned Pyodide runtime).
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Debian's Chromium for the browser tests (Playwright's own browser download cannot work here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium
 	$(PY) -m pytest
 
 # The fast loop: everything except the browser suite.
