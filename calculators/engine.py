@@ -134,7 +134,10 @@ def liquidation_price(
     base_margin = initial if given_margin is None else given_margin
     extra = inputs.non_negative("extra_margin", extra_margin)
     if the_venue.extra_margin_fee_conversion:
-        extra = extra / (1 - s * fee)
+        # Bybit UTA nets the fee to close out of added margin: a linear long divides by (1 - f),
+        # while coin-margined contracts run the other way (long / (1 + f)), per Bybit's page.
+        direction = s if contract == LINEAR else -s
+        extra = extra / (1 - direction * fee)
     funding = inputs.optional_number("funding_paid", funding_paid)
     other_mm = inputs.non_negative("other_maintenance", other_maintenance)
     other_pnl = inputs.optional_number("other_unrealized_pnl", other_unrealized_pnl)
