@@ -10,6 +10,7 @@ EXTRAS := test,docs,wasm,browser
 NPM_STAMP := node_modules/.package-lock.json
 # Material 9.8 prints an end-of-life banner on every build; it is known (see README), not news.
 export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: install chromium test test-fast bench site serve clean
 

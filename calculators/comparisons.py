@@ -14,9 +14,9 @@ class DrawdownRow:
     leveraged_margin_change: float  # change in the margin's value (-1.0 means all of it)
 
 
-def spot_vs_leveraged(moves, *, leverage, venue, maintenance_margin_rate, entry_price, taker_fee_rate=0.0):
+def spot_vs_leveraged(moves, *, leverage, venue, maintenance_margin_rate, entry_price, quantity=1.0, taker_fee_rate=0.0):
     """What the same fall does to a spot holding and to a leveraged long with margin = notional / L."""
-    result = liquidation_price(venue=venue, side="long", entry_price=entry_price, quantity=1,
+    result = liquidation_price(venue=venue, side="long", entry_price=entry_price, quantity=quantity,
                                leverage=leverage, maintenance_margin_rate=maintenance_margin_rate,
                                taker_fee_rate=taker_fee_rate)
     rows = []

@@ -18,6 +18,7 @@ class Scenario:
     maintenance_margin_rate: float
     taker_fee_rate: float
     entry_price: float
+    quantity: float
     quote: str
     base: str
     source: str
@@ -28,9 +29,11 @@ TEACHING = Scenario(
     maintenance_margin_rate=_PRESET.tiers[0].rate,
     taker_fee_rate=0.0,
     entry_price=60_000.0,
+    quantity=0.5,  # 30,000 USDT of notional: inside that first bracket (0 to 50,000)
     quote="USDT",
     base="BTC",
-    source=f"{_PRESET.source}, first bracket, as of {_PRESET.as_of}",
+    # Short on purpose: it is quoted inline on many pages (the full source sits on the preset).
+    source=f"Binance BTCUSDT perpetual, first bracket, {_PRESET.as_of}",
 )
 
 KEY_LEVERAGES = (1, 2, 3, 5, 10, 20, 25, 50, 75, 100)

@@ -6,7 +6,7 @@ for Markdown and registers them as macros.
 
 import posixpath
 
-from . import faq, figures, tables
+from . import faq, figures, tables, widgets
 
 
 def define_env(env):
@@ -18,6 +18,11 @@ def define_env(env):
         """A link to the generated CSV, relative to the page that asks for it."""
         page_dir = posixpath.dirname(env.page.file.src_uri)
         return f"[{text}]({posixpath.relpath(tables.CSV_PATH, page_dir or '.')})"
+
+    @env.macro
+    def widget(kind: str) -> str:
+        """An in-page calculator: "liquidation", "ladder" or "pause"."""
+        return widgets.widget(kind, env.page.url)
 
 
 def on_post_page_macros(env):

@@ -18,12 +18,12 @@ def figure(field: str, fmt: str = "percent", *, fn: str = "liquidation_price", *
 
 
 def teaching_args(leverage, side="long", **overrides) -> dict:
-    """The site's stated teaching scenario: one coin at the example entry, default margin."""
+    """The site's stated teaching scenario: a position inside the first bracket, default margin."""
     args = {
         "venue": TEACHING.venue,
         "side": side,
         "entry_price": TEACHING.entry_price,
-        "quantity": 1,
+        "quantity": TEACHING.quantity,
         "leverage": leverage,
         "maintenance_margin_rate": TEACHING.maintenance_margin_rate,
     }
@@ -65,6 +65,11 @@ def entry() -> str:
     return f"{formatting.price(TEACHING.entry_price, 0)} {TEACHING.quote}"
 
 
+def venue_name() -> str:
+    """The teaching scenario's venue, by name."""
+    return _venue_name()
+
+
 def zero_buffer_leverage() -> str:
     """The leverage at which 1/L equals the teaching maintenance rate (liquidated at entry)."""
     return formatting.leverage(round(1 / TEACHING.maintenance_margin_rate, 6))
@@ -73,7 +78,8 @@ def zero_buffer_leverage() -> str:
 def assumptions() -> str:
     """One sentence stating the scenario every figure on a page assumes."""
     return (
-        f"Figures assume an isolated linear (USDT-margined) position opened at {entry()} with margin "
+        f"Figures assume an isolated linear (USDT-margined) position of {TEACHING.quantity:g} {TEACHING.base} "
+        f"opened at {entry()} with margin "
         f"equal to its value divided by the leverage, {_venue_name()}'s convention, a maintenance "
         f"margin rate of {mmr()} ({TEACHING.source}) and no fees or funding."
     )
@@ -83,4 +89,4 @@ def _venue_name() -> str:
     return calculators.VENUES[TEACHING.venue].name
 
 
-MACROS = (move, liq_price, bankruptcy, textbook, mmr, entry, zero_buffer_leverage, assumptions, figure)
+MACROS = (move, liq_price, bankruptcy, textbook, mmr, entry, venue_name, zero_buffer_leverage, assumptions, figure)

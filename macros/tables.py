@@ -9,6 +9,7 @@ import calculators
 from calculators import formatting as fmt
 from calculators.comparisons import liquidation_path, spot_vs_leveraged
 from calculators.scenarios import KEY_LEVERAGES, TEACHING
+from calculators.web import ladder as ladder_widget
 
 from .figures import assumptions
 
@@ -35,22 +36,9 @@ def _table(name: str, headers, rows, caption: str = "") -> str:
             f"<tbody>{body}</tbody></table></div>")
 
 
-LADDER_HEADERS = (
-    "Leverage", "Long: adverse move", "Short: adverse move",
-    f"Long liquidation price ({TEACHING.quote})", f"Short liquidation price ({TEACHING.quote})",
-    "Textbook 1/L − m",
-)
-
-
-def _ladder_cells(row):
-    return (
-        fmt.leverage(row.leverage),
-        fmt.percent(row.long_adverse_move) if row.long_adverse_move is not None else "none (no price above zero)",
-        fmt.percent(row.short_adverse_move),
-        fmt.price(row.long_price),
-        fmt.price(row.short_price),
-        fmt.percent(row.textbook_move),
-    )
+LADDER_HEADERS = ladder_widget.HEADERS[:3] + tuple(
+    f"{h} ({TEACHING.quote})" for h in ladder_widget.HEADERS[3:5]) + ladder_widget.HEADERS[5:]
+_ladder_cells = ladder_widget.cells
 
 
 def ladder_key_rows() -> str:
@@ -89,15 +77,15 @@ def venue_comparison() -> str:
         if "linear" not in venue.contracts:
             continue
         r = calculators.liquidation_price(
-            venue=key, side="long", entry_price=TEACHING.entry_price, quantity=1, leverage=COMPARISON_LEVERAGE,
+            venue=key, side="long", entry_price=TEACHING.entry_price, quantity=TEACHING.quantity, leverage=COMPARISON_LEVERAGE,
             maintenance_margin_rate=TEACHING.maintenance_margin_rate, taker_fee_rate=COMPARISON_FEE)
         rows.append((key, (html.escape(venue.name), fmt.price(r.price), fmt.percent(r.adverse_move),
                            fmt.price(r.bankruptcy_price), html.escape(venue.convention))))
-    note = (f'<p class="assumptions">Same position everywhere: a {fmt.leverage(COMPARISON_LEVERAGE)} long of 1 '
+    note = (f'<p class="assumptions">Same position everywhere: a {fmt.leverage(COMPARISON_LEVERAGE)} long of {TEACHING.quantity:g} '
             f"{TEACHING.base} at {fmt.price(TEACHING.entry_price, 0)} {TEACHING.quote}, isolated, maintenance rate "
             f"{fmt.percent(TEACHING.maintenance_margin_rate)} and taker fee {fmt.percent(COMPARISON_FEE, 3)} at every venue. "
             "Real venues use their own rates and brackets; only the convention differs here. BitMEX is modelled for "
-            "inverse contracts only and appears in the inverse table.</p>")
+            "inverse (coin-margined) contracts only, so it is not in this linear comparison.</p>")
     headers = ("Venue", f"Liquidation price ({TEACHING.quote})", "Adverse move", "Bankruptcy price", "Convention")
     return note + _table("venue-comparison", headers, rows)
 
@@ -106,7 +94,7 @@ def linear_vs_inverse(leverages=(2, 5, 10, 20, 50)) -> str:
     rows = []
     for lev in leverages:
         cells = [fmt.leverage(lev)]
-        for contract, quantity in (("linear", 1), ("inverse", TEACHING.entry_price)):
+        for contract, quantity in (("linear", TEACHING.quantity), ("inverse", TEACHING.quantity * TEACHING.entry_price)):
             for side in ("long", "short"):
                 r = calculators.liquidation_price(
                     venue=TEACHING.venue, side=side, contract=contract, entry_price=TEACHING.entry_price,
@@ -124,12 +112,12 @@ def linear_vs_inverse(leverages=(2, 5, 10, 20, 50)) -> str:
 def spot_vs_leveraged_table(leverage=10, moves=(0.02, 0.05, 0.08, 0.10, 0.20, 0.50)) -> str:
     result, rows = spot_vs_leveraged(
         moves, leverage=leverage, venue=TEACHING.venue, maintenance_margin_rate=TEACHING.maintenance_margin_rate,
-        entry_price=TEACHING.entry_price)
+        entry_price=TEACHING.entry_price, quantity=TEACHING.quantity)
     body = []
     for r in rows:
         lev_cell = ("Liquidated: expect the whole margin to be gone" if r.leveraged_liquidated
                     else f"{fmt.percent(r.leveraged_margin_change)} of the margin")
-        body.append((f"{r.move:g}", (f"−{fmt.percent(r.move)}", f"{fmt.percent(r.spot_change)} of the holding", lev_cell)))
+        body.append((f"{r.move:g}", (fmt.percent(r.move), f"{fmt.percent(r.spot_change)} of the holding", lev_cell)))
     note = (f'<p class="assumptions">A spot holding against a {fmt.leverage(leverage)} isolated long opened at '
             f"{fmt.price(TEACHING.entry_price, 0)} {TEACHING.quote}; the long is liquidated after a fall of "
             f"{fmt.percent(result.adverse_move)} ({calculators.VENUES[TEACHING.venue].name} convention, maintenance rate "
@@ -138,7 +126,7 @@ def spot_vs_leveraged_table(leverage=10, moves=(0.02, 0.05, 0.08, 0.10, 0.20, 0.
     return note + _table("spot-vs-leveraged", headers, body)
 
 
-def path_table(leverage=10, quantity=0.5, side="long") -> str:
+def path_table(leverage=10, quantity=TEACHING.quantity, side="long") -> str:
     result, steps = liquidation_path(
         venue=TEACHING.venue, side=side, entry_price=TEACHING.entry_price, quantity=quantity, leverage=leverage,
         maintenance_margin_rate=TEACHING.maintenance_margin_rate)

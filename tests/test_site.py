@@ -37,7 +37,7 @@ def published():
         line = line.split("  #")[0].strip()
         if line and not line.startswith("#"):
             path, _, anchor = line.partition("#")
-            entries.append((path, anchor))
+            entries.append(("" if path == "/" else path, anchor))
     return entries
 
 
@@ -124,24 +124,16 @@ def test_csv_figures_obey_the_algebra(built_site):
         assert float(r["short_liquidation_price"]) == pytest.approx(e * (1 + 1 / lev) / (1 + m), rel=1e-12)
 
 
-def _ladder_cells(row):
-    return [
-        formatting.leverage(row.leverage),
-        formatting.percent(row.long_adverse_move) if row.long_adverse_move is not None else "none (no price above zero)",
-        formatting.percent(row.short_adverse_move),
-        formatting.price(row.long_price),
-        formatting.price(row.short_price),
-        formatting.percent(row.textbook_move),
-    ]
-
-
 def test_full_table_has_rows_1_to_100_matching_the_ladder(pages):
     table = pages["leverage-tables/"].tables["ladder-full"]
     header, body = table[0], table[1:]
     assert header[0] == "Leverage"
     assert [row[0] for row in body] == [f"{n}x" for n in range(1, 101)]
     for shown, row in zip(body, _ladder()):
-        assert shown == _ladder_cells(row)
+        long_move = "none (no price above zero)" if row.long_adverse_move is None else formatting.percent(row.long_adverse_move)
+        assert shown == [formatting.leverage(row.leverage), long_move, formatting.percent(row.short_adverse_move),
+                         formatting.price(row.long_price), formatting.price(row.short_price),
+                         formatting.percent(row.textbook_move)]
 
 
 def test_key_rows_are_the_key_leverages(pages):

@@ -7,10 +7,15 @@ for WebAssembly, and no caching for HTML, so what passes here passes on the real
 import argparse
 import functools
 import http.server
+import pathlib
 import socketserver
+import sys
 
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
-       "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'")
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+from macros.headers import read_csp  # noqa: E402  (the same policy the build wrote for hosts)
+
+BASE_CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'")
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -19,7 +24,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                       ".csv": "text/csv; charset=utf-8", ".json": "application/json", ".whl": "application/zip"}
 
     def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Content-Security-Policy", self.server.csp)
         self.send_header("X-Content-Type-Options", "nosniff")
         if self.path.endswith("/") or self.path.endswith(".html"):
             self.send_header("Cache-Control", "no-cache")
@@ -34,11 +39,13 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     verbose = True
+    csp = BASE_CSP
 
 
 def make_server(directory: str, port: int = 8000, verbose: bool = True) -> Server:
     server = Server(("127.0.0.1", port), functools.partial(Handler, directory=directory))
     server.verbose = verbose
+    server.csp = read_csp(directory) or BASE_CSP
     return server
 
 

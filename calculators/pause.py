@@ -1,0 +1,398 @@
+"""The pause protocol: three written answers, checked before an order.
+
+Before a trade the trader writes (1) one sentence that would prove the idea wrong, (2) the price
+where the idea is invalid, and (3) one reason they are willing to do nothing. With the position's
+details we can also check that the invalidation price sits on the losing side of entry, that it is
+reached before the exchange's liquidation price, and what being wrong would cost as a share of the
+account. Prices and losses come from the engine (`liquidation_price`, `state_at`); nothing here
+re-writes the margin or PnL formulas.
+
+The text answers may be anything a visitor (or a bot) types. They are only measured (length,
+words, comparison with a short list of placeholders); they are never executed, interpreted,
+stored or echoed back, and only the first `MAX_ANSWER_CHARS` characters are looked at.
+"""
+
+import math
+from dataclasses import asdict, dataclass
+
+from . import formatting, inputs
+from .engine import SIDES, _check_leverage, liquidation_price, state_at
+from .errors import InputError
+from .venues import LINEAR, VENUE_KEYS, VENUES
+
+PAUSE_SECONDS = 30  # how long the visitor waits between writing the answers and the order
+
+# A common risk-per-trade ceiling: being wrong should cost at most 2 % of the account. It is a rule
+# of thumb many traders and trading courses use, not a law; the check shows the figure either way.
+RISK_PER_TRADE_LIMIT = 0.02
+
+MAX_ANSWER_CHARS = 500  # only this much of each written answer is looked at
+MIN_WORDS = 3
+MIN_CHARS = 12
+
+DEFAULT_VENUE = "binance"
+
+# Answers that fill the box without answering, compared after lower-casing and dropping
+# punctuation ("N/A." -> "n a", "I don't know" -> "i dont know").
+PLACEHOLDERS = frozenset({
+    "n a", "na", "none", "idk", "no", "nothing", "asdf", "nope", "nil", "null", "nan", "tbd", "todo",
+    "test", "testing", "x", "xx", "xxx", "ok", "okay", "yes", "dunno", "whatever", "same", "blah",
+    "qwerty", "lol", "not sure", "no idea", "no idea at all", "no clue", "no clue at all", "i have no clue",
+    "idk lol", "none at all", "nothing at all", "no reason",
+    "i dont know", "i do not know", "i have no idea", "i dont have one", "i do not have one",
+    "not sure yet", "same as above", "see above", "as above", "no comment", "nothing really",
+    "there is none", "there isnt one", "there is no reason", "no reason to wait",
+    "nothing would prove me wrong", "nothing can prove me wrong", "nothing will prove me wrong",
+    "nothing would prove it wrong", "nothing can prove it wrong", "nothing will prove it wrong",
+    "i am not wrong", "im not wrong", "i wont be wrong", "i will not be wrong", "it cant go wrong",
+    "no reason to do nothing", "i cant think of one", "i cannot think of one", "i cant think of any",
+    "i cannot think of any",
+})
+# Keyboard mash and filler words that give an answer away wherever they appear.
+FILLER_WORDS = frozenset({"asdf", "asdfgh", "asdfghjkl", "qwerty", "qwertyuiop", "lorem", "ipsum", "jkl", "zxcv"})
+
+FIELD_QUESTIONS = {
+    "wrong_if": "one sentence that would prove this idea wrong",
+    "reason_to_wait": "one reason you are willing to do nothing",
+}
+FIELD_NAMES = {
+    "wrong_if": "what would prove you wrong",
+    "reason_to_wait": "your reason to do nothing",
+}
+
+# Why the verdict is "not-ready", in headline form, per failed check.
+_HEADLINE_REASONS = {
+    "wrong_if": "you have not written what would prove the idea wrong",
+    "invalidation_price": "you have not set a usable invalidation price",
+    "reason_to_wait": "you have not written a reason you are willing to do nothing",
+    "losing_side": "your invalidation price is on the winning side of your entry",
+    "before_liquidation": (
+        "your invalidation price is beyond your liquidation price, so the exchange exits for you first"
+    ),
+    "loss_share": f"being wrong would cost more than {formatting.percent(RISK_PER_TRADE_LIMIT, 0)} of your account",
+}
+_SAME_ANSWER_REASON = "your two written answers are the same"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    passed: bool | None  # None: not checked, because the context it needs was not given
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class PauseResult:
+    verdict: str                       # "ready" | "pause" | "not-ready"
+    headline: str                      # one plain sentence for a person
+    checks: tuple[Check, ...]
+    liquidation_price: float | None    # None: not computed (context missing) or no positive price
+    loss_at_invalidation: float | None  # quote currency; None unless computed on the losing side
+    loss_share: float | None           # loss_at_invalidation / account_balance
+    seconds_remaining: int             # 0 once the pause is done
+
+    def to_dict(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "headline": self.headline,
+            "checks": [check.to_dict() for check in self.checks],
+            "liquidation_price": self.liquidation_price,
+            "loss_at_invalidation": self.loss_at_invalidation,
+            "loss_share": self.loss_share,
+            "seconds_remaining": self.seconds_remaining,
+        }
+
+
+def evaluate_pause(
+    *,
+    wrong_if=None,
+    invalidation_price=None,
+    reason_to_wait=None,
+    seconds_paused=0,
+    side=None,
+    entry_price=None,
+    quantity=None,
+    leverage=None,
+    venue=DEFAULT_VENUE,
+    maintenance_margin_rate=None,
+    account_balance=None,
+) -> PauseResult:
+    """Check the three written answers (and, given the position, the numbers behind them).
+
+    A bad invalidation price is a failed check, not an error. Position details that are given but
+    unusable, an unknown venue or side, and a bad `seconds_paused` raise `InputError`.
+    """
+    paused = _seconds_paused(seconds_paused)
+    ctx = _Context.read(side, entry_price, quantity, leverage, venue, maintenance_margin_rate, account_balance)
+
+    wrong_text, reason_text = _clean(wrong_if), _clean(reason_to_wait)
+    same = _is_same(wrong_text, reason_text)
+    wrong_check, wrong_same = _answer_check("wrong_if", wrong_text, same)
+    reason_check, reason_same = _answer_check("reason_to_wait", reason_text, same)
+    failed_as_same = {name for name, flag in (("wrong_if", wrong_same), ("reason_to_wait", reason_same)) if flag}
+
+    try:
+        price = inputs.positive("invalidation_price", invalidation_price)
+        price_check = Check("invalidation_price", True, f"Your invalidation price is {formatting.price(price)}.")
+    except InputError as error:
+        price, price_check = None, Check("invalidation_price", False, error.message)
+
+    liq = ctx.liquidation()
+    side_check = _losing_side_check(ctx, price)
+    on_losing_side = side_check.passed is True
+    liq_check = _before_liquidation_check(ctx, price, liq, side_check)
+    loss = share = None
+    if liq is not None and on_losing_side:
+        loss = _finite(state_at(liq, ctx.entry)[0] - state_at(liq, price)[0])  # equity at entry - at I
+        if loss is not None and ctx.balance is not None:
+            share = _finite(loss / ctx.balance)
+    share_check = _loss_share_check(ctx, price, liq, side_check, loss, share)
+
+    checks = (wrong_check, price_check, reason_check, side_check, liq_check, share_check)
+    remaining = 0 if paused >= PAUSE_SECONDS else math.ceil(PAUSE_SECONDS - paused)
+    verdict, headline = _verdict(checks, failed_as_same, remaining)
+    return PauseResult(
+        verdict=verdict,
+        headline=headline,
+        checks=checks,
+        liquidation_price=None if liq is None else _finite(liq.price),
+        loss_at_invalidation=loss,
+        loss_share=share,
+        seconds_remaining=remaining,
+    )
+
+
+# --- the written answers ------------------------------------------------------------------------
+
+def _clean(value) -> str:
+    """The first MAX_ANSWER_CHARS characters of an answer, with control characters as spaces.
+
+    Anything that is not a string counts as no answer: it is never converted or inspected.
+    """
+    if not isinstance(value, str):
+        return ""
+    head = value[: MAX_ANSWER_CHARS * 4]  # bound the work on very long input
+    text = "".join(ch if ch.isprintable() else " " for ch in head)
+    return " ".join(text.split())[:MAX_ANSWER_CHARS]
+
+
+def _key(text: str) -> str:
+    """Lower-case letters and digits only, words separated by single spaces: for comparisons."""
+    text = text.casefold().replace("'", "").replace("\u2019", "")
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
+
+
+def _words(text: str) -> int:
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+
+
+def _is_placeholder(text: str) -> bool:
+    key = _key(text)
+    if not key:  # punctuation, symbols or emoji only
+        return True
+    tokens = key.split()
+    return (
+        key in PLACEHOLDERS
+        or len(set(key.replace(" ", ""))) == 1        # "aaaa", "1111", "x x x"
+        or (len(tokens) > 1 and len(set(tokens)) == 1)  # "blah blah blah"
+        or any(token in FILLER_WORDS for token in tokens)
+    )
+
+
+def _is_same(first: str, second: str) -> bool:
+    """The two answers say the same thing, ignoring case, spacing and punctuation."""
+    key = _key(first)
+    return bool(key) and key == _key(second)
+
+
+def _answer_check(name: str, text: str, same: bool) -> tuple[Check, bool]:
+    """The check for one written answer, and whether it failed only for repeating the other one."""
+    question = FIELD_QUESTIONS[name]
+    if not text:
+        return Check(name, False, f"Empty: write {question}."), False
+    if _is_placeholder(text):
+        return Check(name, False, f"That is a placeholder, not an answer: write {question}."), False
+    if _words(text) < MIN_WORDS or len(text) < MIN_CHARS:
+        return Check(
+            name, False,
+            f"Too short to be an answer: write {question}, in at least {MIN_WORDS} words "
+            f"and {MIN_CHARS} characters.",
+        ), False
+    if same:
+        other = FIELD_NAMES["reason_to_wait" if name == "wrong_if" else "wrong_if"]
+        return Check(name, False, f"This is the same as {other}: each question needs its own answer."), True
+    if name == "wrong_if":
+        return Check(name, True, "You wrote what would prove the idea wrong."), False
+    return Check(name, True, "You wrote a reason you are willing to do nothing."), False
+
+
+# --- the position context -----------------------------------------------------------------------
+
+def _given(value) -> bool:
+    """None and blank strings mean 'not given' (an empty form field)."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    venue: str
+    side: str | None
+    entry: float | None
+    quantity: float | None
+    leverage: float | None
+    rate: float | None
+    balance: float | None
+
+    @classmethod
+    def read(cls, side, entry_price, quantity, leverage, venue, rate, balance) -> "_Context":
+        """Check every detail that was given; raise InputError for any that is unusable."""
+        venue_key = inputs.choice("venue", venue if _given(venue) else None, VENUE_KEYS, default=DEFAULT_VENUE)
+        the_venue = VENUES[venue_key]
+        if LINEAR not in the_venue.contracts:
+            raise InputError(
+                "venue",
+                f"{the_venue.name} is modelled here for inverse contracts only; the pause check uses "
+                "linear (USDT-margined) positions, so choose another venue.",
+            )
+        lev = None
+        if _given(leverage):
+            lev = inputs.number("leverage", leverage)
+            _check_leverage(lev, the_venue.max_leverage, the_venue, None)
+        return cls(
+            venue=venue_key,
+            side=inputs.choice("side", side, SIDES) if _given(side) else None,
+            entry=inputs.positive("entry_price", entry_price) if _given(entry_price) else None,
+            quantity=inputs.positive("quantity", quantity) if _given(quantity) else None,
+            leverage=lev,
+            rate=inputs.rate("maintenance_margin_rate", rate) if _given(rate) else None,
+            balance=inputs.positive("account_balance", balance) if _given(balance) else None,
+        )
+
+    def missing(self, *names: str) -> list[str]:
+        return [inputs.label(name).lower() for name in names if getattr(self, _ATTRS[name]) is None]
+
+    def liquidation(self):
+        """The engine's LiquidationResult, or None when a detail it needs is missing."""
+        if self.missing(*_LIQUIDATION_FIELDS):
+            return None
+        return liquidation_price(
+            venue=self.venue, side=self.side, entry_price=self.entry, quantity=self.quantity,
+            leverage=self.leverage, maintenance_margin_rate=self.rate,
+        )
+
+
+_ATTRS = {
+    "side": "side", "entry_price": "entry", "quantity": "quantity", "leverage": "leverage",
+    "maintenance_margin_rate": "rate", "account_balance": "balance",
+}
+_LIQUIDATION_FIELDS = ("side", "entry_price", "quantity", "leverage", "maintenance_margin_rate")
+
+
+def _not_checked(name: str, missing: list[str], what: str) -> Check:
+    return Check(name, None, f"Not checked: add your {_join(missing)} to {what}.")
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _losing_side_check(ctx: _Context, price: float | None) -> Check:
+    name = "losing_side"
+    missing = ctx.missing("side", "entry_price")
+    if missing:
+        return _not_checked(name, missing, "check which side of entry your invalidation price is on")
+    if price is None:
+        return Check(name, None, "Not checked: the invalidation price is not usable yet.")
+    where, fall = ("below", "falls") if ctx.side == "long" else ("above", "rises")
+    entry, at = formatting.price(ctx.entry), formatting.price(price)
+    if (price < ctx.entry) if ctx.side == "long" else (price > ctx.entry):
+        return Check(name, True, f"For a {ctx.side}, {at} is {where} your entry of {entry}: "
+                                 f"the idea is wrong if the price {fall} there.")
+    if price == ctx.entry:
+        return Check(name, False, f"Your invalidation price is your entry price ({entry}): for a {ctx.side} "
+                                  f"it must be {where} entry, where the idea would be proven wrong.")
+    return Check(name, False, f"For a {ctx.side}, the invalidation price must be {where} your entry of "
+                              f"{entry}, and {at} is not: that is where you would be right, not wrong.")
+
+
+def _before_liquidation_check(ctx: _Context, price: float | None, liq, side_check: Check) -> Check:
+    name = "before_liquidation"
+    missing = ctx.missing(*_LIQUIDATION_FIELDS)
+    if missing:
+        return _not_checked(name, missing, "compare your invalidation price with your liquidation price")
+    if price is None:
+        return Check(name, None, "Not checked: the invalidation price is not usable yet.")
+    if side_check.passed is not True:
+        return Check(name, None, "Not checked: the invalidation price is not on the losing side of entry.")
+    at = formatting.price(price)
+    if liq.price is None:
+        return Check(name, True, f"This position has no liquidation price it can reach, so your own "
+                                 f"exit at {at} comes first.")
+    trigger = formatting.price(liq.price)
+    reached_first = price > liq.price if ctx.side == "long" else price < liq.price
+    if reached_first:
+        return Check(name, True, f"Your invalidation price ({at}) is reached before your liquidation "
+                                 f"price ({trigger}), so your own exit comes first.")
+    return Check(name, False, f"Your invalidation price ({at}) is at or beyond your liquidation price "
+                              f"({trigger}): the exchange would close the position for you before your "
+                              f"own exit is reached. Lower the leverage or move the invalidation closer.")
+
+
+def _loss_share_check(ctx: _Context, price, liq, side_check: Check, loss, share) -> Check:
+    name = "loss_share"
+    missing = ctx.missing(*_LIQUIDATION_FIELDS, "account_balance")
+    if missing:
+        return _not_checked(name, missing, "see what being wrong would cost as a share of your account")
+    if price is None:
+        return Check(name, None, "Not checked: the invalidation price is not usable yet.")
+    if side_check.passed is not True:
+        return Check(name, None, "Not checked: there is no loss to measure when the invalidation price "
+                                 "is not on the losing side of entry.")
+    if share is None:
+        return Check(name, None, "Not checked: the loss at this invalidation price is too large to compute.")
+    limit = formatting.percent(RISK_PER_TRADE_LIMIT, 0)
+    cost = (f"Being wrong at {formatting.price(price)} would lose {formatting.price(loss)}, "
+            f"{formatting.percent(share)} of your {formatting.price(ctx.balance)} account")
+    if share <= RISK_PER_TRADE_LIMIT:
+        return Check(name, True, f"{cost}: within the {limit} many traders set as a ceiling per trade.")
+    return Check(name, False, f"{cost}: more than the {limit} many traders set as a ceiling per trade. "
+                              "Make the position smaller or move the invalidation closer to entry.")
+
+
+# --- the verdict --------------------------------------------------------------------------------
+
+def _verdict(checks: tuple[Check, ...], failed_as_same: set[str], remaining: int) -> tuple[str, str]:
+    failed = [check for check in checks if check.passed is False]
+    if failed:
+        reasons = []  # one per distinct problem: two answers that repeat each other are one problem
+        for check in failed:
+            reason = _SAME_ANSWER_REASON if check.name in failed_as_same else _HEADLINE_REASONS[check.name]
+            if reason not in reasons:
+                reasons.append(reason)
+        others = len(reasons) - 1
+        more = f"; {others} more {'problem is' if others == 1 else 'problems are'} listed below" if others else ""
+        return "not-ready", f"Not ready: {reasons[0]}{more}."
+    skipped = sum(1 for check in checks if check.passed is None)
+    unchecked = (f" ({skipped} {'check needs' if skipped == 1 else 'checks need'} your position details)"
+                 if skipped else "")
+    if remaining:
+        unit = "second" if remaining == 1 else "seconds"
+        return "pause", (f"Pause: your answers hold up{unchecked}; wait {remaining} more {unit} "
+                         "before you place the order.")
+    return "ready", (f"Ready: your answers hold up{unchecked} and you have paused for {PAUSE_SECONDS} "
+                     "seconds; place the order only if you still want it.")
+
+
+# --- timing -------------------------------------------------------------------------------------
+
+def _seconds_paused(value) -> float:
+    if not _given(value):
+        return 0.0
+    return inputs.non_negative("seconds_paused", value)

@@ -1,0 +1,115 @@
+"""Form fields described once: rendered to HTML, parsed from the browser's strings."""
+
+import html
+from dataclasses import dataclass
+
+from .. import inputs
+from ..errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str                 # the engine parameter it feeds (also the HTML name)
+    label: str
+    kind: str = "number"      # number | select | textarea | text
+    default: str = ""
+    unit: str = ""
+    percent: bool = False     # entered in percent, divided by 100 on the way to the engine
+    options: tuple = ()       # (value, label) pairs for selects
+    help: str = ""
+    optional: bool = False
+    group: str = "main"
+
+
+def render_fields(prefix: str, fields, values: dict, groups: dict[str, str]) -> str:
+    """Fields grouped in fieldsets; `groups` maps a group key to its legend (order kept).
+    A legend starting with '+' is rendered inside a collapsed <details> ("More inputs")."""
+    parts = []
+    for key, legend in groups.items():
+        members = [f for f in fields if f.group == key]
+        if not members:
+            continue
+        body = "".join(_field(prefix, f, values.get(f.name, f.default)) for f in members)
+        if legend.startswith("+"):
+            parts.append(f'<details class="more-inputs"><summary>{html.escape(legend[1:])}</summary>'
+                         f'<fieldset><legend class="visually-hidden">{html.escape(legend[1:])}</legend>{body}</fieldset></details>')
+        else:
+            parts.append(f"<fieldset><legend>{html.escape(legend)}</legend>{body}</fieldset>")
+    return "".join(parts)
+
+
+def _field(prefix: str, f: Field, value) -> str:
+    fid = f"{prefix}-{f.name}"
+    value = "" if value is None else str(value)
+    unit = f' <span class="unit">({html.escape(f.unit)})</span>' if f.unit else ""
+    optional = ' <span class="optional">optional</span>' if f.optional else ""
+    described = f"{fid}-error" + (f" {fid}-help" if f.help else "")
+    common = f'id="{fid}" name="{f.name}" aria-describedby="{described}"'
+    if f.percent:
+        common += ' data-unit="percent"'
+    if f.kind == "select":
+        options = "".join(
+            f'<option value="{html.escape(v)}"{" selected" if v == value else ""}>{html.escape(label)}</option>'
+            for v, label in f.options)
+        control = f"<select {common}>{options}</select>"
+    elif f.kind == "textarea":
+        control = f'<textarea {common} rows="2" maxlength="500">{html.escape(value)}</textarea>'
+    else:
+        mode = ' inputmode="decimal"' if f.kind == "number" else ""
+        control = (f'<input {common} type="text"{mode} autocomplete="off" spellcheck="false" '
+                   f'value="{html.escape(value)}">')
+    help_text = f'<p class="field-help" id="{fid}-help">{html.escape(f.help)}</p>' if f.help else ""
+    return (f'<div class="field field-{f.kind}" data-field="{f.name}"><label for="{fid}">{html.escape(f.label)}{unit}{optional}</label>'
+            f'{control}{help_text}<p class="field-error" id="{fid}-error" data-error-for="{f.name}" aria-live="polite"></p></div>')
+
+
+def clean(values) -> dict[str, str]:
+    """Only strings, trimmed and capped: whatever the browser or a shared link sent."""
+    if not isinstance(values, dict):
+        return {}
+    out = {}
+    for key, value in values.items():
+        if isinstance(key, str) and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            out[key[:64]] = str(value)[:2000]
+    return out
+
+
+def parse(fields, values: dict) -> tuple[dict, dict]:
+    """(engine keyword arguments, {field: message}) from raw strings. Empty optional fields are
+    left out so the engine applies its own defaults."""
+    kwargs, errors = {}, {}
+    for f in fields:
+        raw = values.get(f.name, f.default)
+        raw = "" if raw is None else str(raw).strip()
+        if raw == "":
+            if not f.optional and f.kind != "textarea":
+                errors[f.name] = f"{f.label} is empty: enter a value."
+            continue
+        if f.kind == "select":
+            allowed = [v for v, _ in f.options]
+            if raw not in allowed:
+                errors[f.name] = f"Choose one of the listed options for {f.label.lower()}."
+                continue
+            kwargs[f.name] = raw
+        elif f.kind == "number":
+            try:
+                number = inputs.number(f.name, raw.replace(",", "") if _grouped(raw) else raw)
+            except InputError as error:
+                errors[f.name] = error.message
+                continue
+            if f.percent:
+                if not 0 <= number < 100:
+                    errors[f.name] = f"{f.label} is in percent: enter a value from 0 up to (not including) 100."
+                    continue
+                number = number / 100
+            kwargs[f.name] = number
+        else:
+            kwargs[f.name] = raw
+    return kwargs, errors
+
+
+def _grouped(text: str) -> bool:
+    """'60,000' or '1,234.5': thousands separators a trader may type; '1,5' is not accepted."""
+    head, _, _ = text.partition(".")
+    groups = head.lstrip("+-").split(",")
+    return len(groups) > 1 and groups[0].isdigit() and all(len(g) == 3 and g.isdigit() for g in groups[1:])

@@ -1,0 +1,87 @@
+"""The pause-protocol widget: the three questions, optional position context, the verdict."""
+
+import html
+
+from .. import formatting as fmt
+from ..errors import InputError
+from ..pause import PAUSE_SECONDS, evaluate_pause
+from ..venues import VENUES
+from .form import Field, parse, render_fields
+
+FIELDS = (
+    Field("wrong_if", "1. One sentence that would prove the idea wrong", "textarea",
+          help="Write it before you look at the chart again."),
+    Field("invalidation_price", "2. The price where the idea is invalid", optional=True, unit="USDT"),
+    Field("reason_to_wait", "3. One reason you are willing to do nothing", "textarea"),
+    Field("side", "Side", "select", "", optional=True, group="context",
+          options=(("", "Not given"), ("long", "Long"), ("short", "Short"))),
+    Field("entry_price", "Planned entry price", optional=True, unit="USDT", group="context"),
+    Field("quantity", "Quantity", optional=True, unit="coin", group="context"),
+    Field("leverage", "Leverage", optional=True, unit="x", group="context"),
+    Field("venue", "Venue", "select", "binance", group="context",
+          options=tuple((k, v.name) for k, v in VENUES.items() if "linear" in v.contracts)),
+    Field("maintenance_margin_rate", "Maintenance margin rate", optional=True, unit="%", percent=True, group="context"),
+    Field("account_balance", "Account balance", optional=True, unit="USDT", group="context",
+          help="To see what being wrong costs as a share of the account."),
+)
+GROUPS = {"main": "Before the order", "context": "+Optional: the position you are about to open"}
+VERDICT_WORDS = {"ready": "Ready", "pause": "Pause", "not-ready": "Not ready"}
+
+
+def defaults() -> dict[str, str]:
+    return {f.name: f.default for f in FIELDS}
+
+
+def render_form(values: dict) -> str:
+    return render_fields("pause", FIELDS, values, GROUPS)
+
+
+def compute(values: dict, seconds_paused: float = 0.0):
+    """(result, errors). Text answers are data; the invalidation price may be left empty."""
+    kwargs, errors = parse(FIELDS, values)
+    if errors:
+        return None, errors
+    try:
+        return evaluate_pause(seconds_paused=seconds_paused, **kwargs), {}
+    except InputError as error:
+        return None, {error.field if error.field in {f.name for f in FIELDS} else "_": error.message}
+
+
+def render_result(result) -> str:
+    checks = "".join(
+        f'<li class="check check-{_state(c.passed)}" data-check="{c.name}">'
+        f'<span class="check-mark" aria-hidden="true">{_mark(c.passed)}</span>'
+        f'<span class="visually-hidden">{_state_words(c.passed)}: </span>{html.escape(c.message)}</li>'
+        for c in result.checks)
+    figures = []
+    if result.liquidation_price is not None:
+        figures.append(f"Liquidation price: {fmt.price(result.liquidation_price)}")
+    if result.loss_at_invalidation is not None:
+        figures.append(f"loss if wrong: {fmt.price(result.loss_at_invalidation)}")
+    if result.loss_share is not None:
+        figures.append(f"{fmt.percent(result.loss_share)} of the account")
+    numbers = f'<p class="pause-figures">{html.escape("; ".join(figures))}.</p>' if figures else ""
+    word, colon, rest = result.headline.partition(":")
+    headline = (f"<strong>{html.escape(word)}:</strong>{html.escape(rest)}" if colon
+                else f"<strong>{VERDICT_WORDS[result.verdict]}.</strong> {html.escape(result.headline)}")
+    return (f'<p class="verdict verdict-{result.verdict}" data-out="verdict" data-value="{result.verdict}" '
+            f'data-seconds-remaining="{result.seconds_remaining}">{headline}</p>'
+            f'{numbers}<ul class="checks">{checks}</ul>')
+
+
+def render_waiting() -> str:
+    """What the verdict area says before the visitor has written anything."""
+    return (f'<p class="verdict verdict-waiting" data-out="verdict" data-value="waiting">Write your three answers. '
+            f'The verdict can only be "ready" after a {PAUSE_SECONDS}-second pause.</p>')
+
+
+def _state(passed) -> str:
+    return {True: "pass", False: "fail", None: "skipped"}[passed]
+
+
+def _mark(passed) -> str:
+    return {True: "✓", False: "✗", None: "–"}[passed]
+
+
+def _state_words(passed) -> str:
+    return {True: "Passed", False: "Needs work", None: "Not checked"}[passed]

@@ -1,0 +1,51 @@
+// The site's one Python runtime: Pyodide in a module worker, so the page never freezes.
+// Messages in:  {type: "boot", runtime: absolute URL of the runtime folder}
+//               {type: "call", id, request}   (request is plain data, sent to Python as JSON text)
+// Messages out: {type: "ready", ms} | {type: "failed", message} | {type: "result", id, response}
+
+let handle = null;
+
+async function boot(runtime) {
+  const started = performance.now();
+  if (typeof WebAssembly !== "object") throw new Error("This browser has WebAssembly turned off.");
+  const { loadPyodide } = await import(runtime + "pyodide.mjs");
+  const pyodide = await loadPyodide({
+    indexURL: runtime,
+    lockFileURL: runtime + "site-lock.json",
+    packageBaseUrl: runtime,      // never a CDN: every file comes from this site
+    stdout: () => {},
+    stderr: () => {},
+  });
+  await pyodide.loadPackage("calculators", { messageCallback: () => {}, errorCallback: () => {}, checkIntegrity: true });
+  handle = pyodide.pyimport("calculators.web.api").handle_json;
+  return Math.round(performance.now() - started);
+}
+
+self.onmessage = async (event) => {
+  const message = event.data || {};
+  if (message.type === "boot") {
+    try {
+      const ms = await boot(message.runtime);
+      self.postMessage({ type: "ready", ms });
+    } catch (error) {
+      // The visitor gets a plain reason; the details (possibly a Python traceback) only go to
+      // the developer console.
+      console.error("ahamirror: the calculator runtime did not start", error);
+      const text = String((error && error.message) || error);
+      const reason = /PythonError|Traceback/.test(text) ? "it failed while starting"
+        : /WebAssembly/i.test(text) ? "this browser has WebAssembly turned off"
+        : /fetch|network|load|404|import/i.test(text) ? "its files could not be loaded"
+        : "it failed while starting";
+      self.postMessage({ type: "failed", message: reason });
+    }
+  } else if (message.type === "call") {
+    let response;
+    try {
+      // Input reaches Python as data: JSON text passed as an argument, never formatted into code.
+      response = JSON.parse(handle(JSON.stringify(message.request)));
+    } catch (error) {
+      response = { ok: false, errors: { _: "Something went wrong inside the calculator. Your inputs are kept; try changing a value." } };
+    }
+    self.postMessage({ type: "result", id: message.id, response });
+  }
+};

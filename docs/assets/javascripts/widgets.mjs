@@ -1,0 +1,325 @@
+// In-page calculators. All math and all result markup come from Python (calculators/ in a
+// Pyodide worker); this file only starts the runtime, moves form values to it as data, and puts
+// the answers where they belong. Nothing here computes a financial figure.
+
+const runtime = { worker: null, ready: null, state: "idle", message: "", nextId: 1, pending: new Map(), controllers: new Set() };
+const BOOT_TIMEOUT_MS = 60000;
+const JOURNAL_KEY = "ahamirror:pause-journal";
+// Exposed for the benchmarks and tests: timings only, never a visitor's numbers.
+const metrics = (window.__ahamirror = window.__ahamirror || { firstLiveMs: null, bootMs: null, lastRecalcMs: null, recalcs: 0 });
+
+// --- the runtime: one worker per tab, kept across Material's instant navigation ----------------
+
+function startRuntime(root) {
+  if (runtime.ready) return runtime.ready;
+  runtime.state = "starting";
+  broadcast();
+  runtime.ready = new Promise((resolve, reject) => {
+    const fail = (message) => {
+      if (runtime.state === "failed") return;
+      runtime.state = "failed";
+      runtime.message = message;
+      broadcast();
+      reject(new Error(message));
+    };
+    const timer = setTimeout(() => fail("it took too long to load"), BOOT_TIMEOUT_MS);
+    let worker;
+    try {
+      worker = new Worker(new URL(root.dataset.worker, location.href).href, { type: "module" });
+    } catch (error) {
+      clearTimeout(timer);
+      fail("this browser cannot start it");
+      return;
+    }
+    runtime.worker = worker;
+    worker.onmessage = (event) => {
+      const message = event.data || {};
+      if (message.type === "ready") {
+        clearTimeout(timer);
+        runtime.state = "ready";
+        metrics.bootMs = message.ms;
+        broadcast();
+        resolve();
+      } else if (message.type === "failed") {
+        clearTimeout(timer);
+        fail(message.message || "its files could not be loaded");
+      } else if (message.type === "result") {
+        const settle = runtime.pending.get(message.id);
+        runtime.pending.delete(message.id);
+        if (settle) settle(message.response);
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      clearTimeout(timer);
+      fail("its files could not be loaded");
+    };
+    worker.postMessage({ type: "boot", runtime: new URL(root.dataset.runtime, location.href).href });
+  });
+  runtime.ready.catch(() => {});
+  return runtime.ready;
+}
+
+function call(request) {
+  return runtime.ready.then(() => new Promise((resolve) => {
+    const id = runtime.nextId++;
+    runtime.pending.set(id, resolve);
+    runtime.worker.postMessage({ type: "call", id, request });
+  }));
+}
+
+function broadcast() {
+  for (const ctl of [...runtime.controllers]) {
+    if (!ctl.root.isConnected) runtime.controllers.delete(ctl);
+    else showStatus(ctl);
+  }
+}
+
+function showStatus(ctl) {
+  const text = ctl.root.querySelector("[data-status-text]");
+  const progress = ctl.root.querySelector("[data-progress]");
+  ctl.root.setAttribute("data-runtime-state", runtime.state);
+  if (runtime.state === "starting") {
+    progress.hidden = false;
+    text.textContent = "Starting the calculator: a one-time download of a few megabytes, then it runs in your browser.";
+  } else if (runtime.state === "ready") {
+    progress.hidden = true;
+    text.textContent = "Live: results update as you type. Everything runs in your browser; nothing is sent anywhere.";
+  } else if (runtime.state === "failed") {
+    progress.hidden = true;
+    text.textContent = `The live calculator could not start (${runtime.message}). The result shown was computed ` +
+      "when this page was built, for the default inputs; your own inputs have not been used.";
+  }
+}
+
+// --- widgets -------------------------------------------------------------------------------------
+
+function bindAll() {
+  document.querySelectorAll("[data-widget]").forEach(bind);
+}
+
+function bind(root) {
+  if (root.dataset.bound) return;
+  root.dataset.bound = "true";
+  const ctl = { root, kind: root.dataset.widget, form: root.querySelector("form"), seq: 0, overrides: {}, pausedSince: null, entries: [], timer: null };
+  runtime.controllers.add(ctl);
+  if (ctl.kind === "liquidation") restoreFromUrl(ctl);
+  showStatus(ctl);
+
+  const begin = () => start(ctl);
+  ctl.form.addEventListener("focusin", begin, { once: true });
+  ctl.form.addEventListener("input", (event) => edited(ctl, event));
+  ctl.form.addEventListener("change", (event) => edited(ctl, event));
+  ctl.form.addEventListener("submit", (event) => { event.preventDefault(); submitted(ctl); });
+  if (ctl.kind === "pause") bindJournal(ctl);
+  whenIdle(begin);
+}
+
+function start(ctl) {
+  if (ctl.started) return;
+  ctl.started = true;
+  startRuntime(ctl.root).then(() => {
+    if (!ctl.root.isConnected) return;
+    if (ctl.kind === "pause") loadJournal(ctl);
+    else recalc(ctl);
+  }, () => {});
+}
+
+function whenIdle(callback) {
+  const afterPaint = () => ("requestIdleCallback" in window ? requestIdleCallback(callback, { timeout: 2500 }) : setTimeout(callback, 1200));
+  if (document.readyState === "complete") afterPaint();
+  else window.addEventListener("load", afterPaint, { once: true });
+}
+
+function edited(ctl, event) {
+  if (event.target && event.target.name) delete ctl.overrides[event.target.name];
+  if (event.target && event.target.type === "file") return;
+  if (ctl.kind === "pause" && ctl.pausedSince === null) ctl.pausedSince = performance.now();
+  start(ctl);
+  if (runtime.state === "ready") recalc(ctl);
+}
+
+function submitted(ctl) {
+  start(ctl);
+  if (ctl.kind === "pause") runtime.ready.then(() => recalc(ctl, { save: true }), () => {});
+  else if (runtime.state === "ready") recalc(ctl);
+}
+
+function values(ctl) {
+  const out = {};
+  for (const element of ctl.form.elements) {
+    if (element.name && element.type !== "file" && element.type !== "submit") out[element.name] = element.value;
+  }
+  return Object.assign(out, ctl.overrides);
+}
+
+async function recalc(ctl, options = {}) {
+  const seq = ++ctl.seq;
+  const started = performance.now();
+  const request = { widget: ctl.kind, values: values(ctl) };
+  if (ctl.kind === "pause") {
+    request.seconds_paused = ctl.pausedSince === null ? 0 : (performance.now() - ctl.pausedSince) / 1000;
+    if (options.save) Object.assign(request, { save: true, id: newId(), saved_at: new Date().toISOString() });
+  }
+  const response = await call(request);
+  if (seq !== ctl.seq || !ctl.root.isConnected) return;  // a newer edit has already been sent
+  showErrors(ctl, response.errors || {});
+  const result = ctl.root.querySelector("[data-result]");
+  if (response.ok) {
+    result.innerHTML = response.html;  // markup built by Python, every value escaped there
+    result.dataset.source = "live";
+    result.classList.remove("stale");
+  } else {
+    result.classList.add("stale");     // keep the last good result, marked as out of date
+  }
+  metrics.lastRecalcMs = performance.now() - started;
+  metrics.recalcs += 1;
+  if (metrics.firstLiveMs === null && response.ok) metrics.firstLiveMs = performance.now();
+  if (ctl.kind === "liquidation") writeUrl(ctl);
+  if (ctl.kind === "pause") afterVerdict(ctl, response, options);
+}
+
+function showErrors(ctl, errors) {
+  ctl.root.querySelectorAll("[data-error-for]").forEach((slot) => {
+    const name = slot.dataset.errorFor;
+    const message = errors[name] || "";
+    slot.textContent = message;
+    const field = name !== "_" && ctl.form.elements[name];
+    if (field && field.setAttribute) field.setAttribute("aria-invalid", message ? "true" : "false");
+  });
+}
+
+function newId() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+// --- shareable links: the calculator's inputs live in the query string -------------------------
+
+function restoreFromUrl(ctl) {
+  const params = new URLSearchParams(location.search);
+  for (const [name, value] of params) {
+    const field = ctl.form.elements[name];
+    if (!field || !field.name) continue;
+    if (field.tagName === "SELECT" && ![...field.options].some((option) => option.value === value)) {
+      ctl.overrides[name] = value;  // not an option: Python reports it at the field
+    } else {
+      field.value = value;
+    }
+  }
+  if ([...params.keys()].length) start(ctl);
+}
+
+function writeUrl(ctl) {
+  const params = new URLSearchParams();
+  for (const element of ctl.form.elements) {
+    if (!element.name || element.type === "file") continue;
+    const initial = element.tagName === "SELECT"
+      ? ([...element.options].find((option) => option.defaultSelected) || element.options[0] || {}).value
+      : element.defaultValue;
+    const value = ctl.overrides[element.name] ?? element.value;
+    if (value !== initial) params.set(element.name, value);
+  }
+  const query = params.toString();
+  history.replaceState(history.state, "", `${location.pathname}${query ? "?" + query : ""}${location.hash}`);
+}
+
+// --- the pause protocol's verdict and journal ----------------------------------------------------
+
+function afterVerdict(ctl, response, options) {
+  clearTimeout(ctl.timer);
+  if (response.ok && response.verdict === "pause" && options.save) {
+    // The answers hold up but the pause is not over: ask again when it is.
+    ctl.timer = setTimeout(() => recalc(ctl, { save: true }), response.seconds_remaining * 1000 + 50);
+  }
+  if (response.entry) journalAction(ctl, { action: "add", entry: response.entry }, "Saved to your journal.");
+}
+
+function bindJournal(ctl) {
+  ctl.root.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-action]");
+    if (!button || !ctl.root.contains(button)) return;
+    const action = button.dataset.action;
+    if (action === "delete" && confirm("Delete this journal entry? This cannot be undone.")) {
+      journalAction(ctl, { action: "delete", id: button.dataset.id }, "Entry deleted.");
+    } else if (action === "clear" && confirm("Delete every entry in your pause journal? This cannot be undone.")) {
+      journalAction(ctl, { action: "clear" }, "Journal cleared.");
+    } else if (action === "export-json" || action === "export-csv") {
+      exportJournal(ctl, action === "export-csv" ? "csv" : "json");
+    }
+  });
+  const picker = ctl.root.querySelector('input[type="file"][data-action="import"]');
+  picker.addEventListener("change", async () => {
+    const file = picker.files && picker.files[0];
+    if (!file) return;
+    const text = await file.text();
+    picker.value = "";
+    start(ctl);
+    runtime.ready.then(() => journalAction(ctl, { action: "import", text }), () => journalStatus(ctl, "Import needs the live calculator, which could not start."));
+  });
+}
+
+async function loadJournal(ctl) {
+  let stored = null;
+  try {
+    stored = localStorage.getItem(JOURNAL_KEY);
+  } catch (error) {
+    journalStatus(ctl, "This browser does not allow local storage here, so checks cannot be saved.");
+  }
+  const response = await call({ widget: "journal", action: "load", stored });
+  if (response.problem) {
+    try {
+      // Keep what could not be read, untouched, under its own key; never throw it away.
+      localStorage.setItem(`${JOURNAL_KEY}:kept-aside:${new Date().toISOString()}`, stored);
+      localStorage.setItem(JOURNAL_KEY, response.stored);
+    } catch (error) { /* storage full or blocked: the message below still explains */ }
+    journalStatus(ctl, response.problem);
+  }
+  ctl.entries = response.entries;
+  ctl.root.querySelector("[data-journal]").innerHTML = response.html;
+}
+
+async function journalAction(ctl, request, done) {
+  const response = await call({ widget: "journal", entries: ctl.entries, ...request });
+  if (!response.ok) {
+    journalStatus(ctl, (response.errors && response.errors._) || "That did not work.");
+    return;
+  }
+  ctl.entries = response.entries;
+  try {
+    localStorage.setItem(JOURNAL_KEY, response.stored);
+  } catch (error) {
+    journalStatus(ctl, "Could not save to this browser's storage (it may be full or blocked).");
+    return;
+  }
+  ctl.root.querySelector("[data-journal]").innerHTML = response.html;
+  journalStatus(ctl, response.message || done || "");
+}
+
+async function exportJournal(ctl, format) {
+  start(ctl);
+  try {
+    await runtime.ready;
+  } catch (error) {
+    journalStatus(ctl, "Export needs the live calculator, which could not start.");
+    return;
+  }
+  const response = await call({ widget: "journal", action: "export", format, entries: ctl.entries });
+  const type = format === "csv" ? "text/csv" : "application/json";
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([response.text], { type }));
+  link.download = `pause-journal-${new Date().toISOString().slice(0, 10)}.${format}`;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  journalStatus(ctl, `Exported ${ctl.entries.length} entr${ctl.entries.length === 1 ? "y" : "ies"} as ${format.toUpperCase()}.`);
+}
+
+function journalStatus(ctl, text) {
+  ctl.root.querySelector("[data-journal-status]").textContent = text;
+}
+
+if (typeof document$ !== "undefined") document$.subscribe(bindAll);  // Material: every page view
+else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", bindAll);
+else bindAll();
