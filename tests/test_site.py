@@ -266,3 +266,12 @@ def test_every_internal_link_and_anchor_resolves(built_site, pages):
                 assert target_page and unquote(parts.fragment) in target_page.ids, f"{url}: #{parts.fragment} missing in {key}"
             checked += 1
     assert checked > 50
+
+
+def test_link_preview_image_is_published(built_site, pages):
+    image_urls = {p.meta.get("og:image") for p in content_pages(pages).values()}
+    assert len(image_urls) == 1
+    path = urlsplit(image_urls.pop()).path
+    # og:image is absolute (forums need that); under site_url's sub-path it maps to this file
+    assert path.endswith("/assets/social-card.png")
+    assert (built_site / "assets" / "social-card.png").stat().st_size > 10_000
