@@ -120,8 +120,12 @@ function start(ctl) {
   ctl.started = true;
   startRuntime(ctl.root).then(() => {
     if (!ctl.root.isConnected) return;
-    if (ctl.kind === "pause") loadJournal(ctl);
-    else recalc(ctl);
+    if (ctl.kind !== "pause") {
+      recalc(ctl);  // the first live result (also applies any edits made while starting)
+      return;
+    }
+    loadJournal(ctl);
+    if (ctl.pausedSince !== null) recalc(ctl);  // answers typed while the runtime was starting
   }, () => {});
 }
 
