@@ -2,7 +2,7 @@
 
 from mkdocs.structure.files import File
 
-from macros import headers, runtime, tables
+from macros import headers, offline, runtime, tables
 
 
 def on_files(files, config):
@@ -13,5 +13,6 @@ def on_files(files, config):
 
 def on_post_build(config):
     runtime.publish(config["site_dir"])
+    offline.write(config["site_dir"])
     # Last: the CSP hashes the inline scripts of every page written above.
     headers.write(config["site_dir"], runtime.runtime_dir(), runtime.RUNTIME_FILES)

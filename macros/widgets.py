@@ -12,6 +12,7 @@ from calculators.web import api, journal, ladder, liquidation, pause
 from . import runtime
 
 WORKER = "assets/javascripts/calc-worker.mjs"
+SERVICE_WORKER = "sw.js"
 MODULES = {"liquidation": liquidation, "ladder": ladder, "pause": pause}
 TITLES = {"liquidation": "Liquidation calculator", "ladder": "Leverage ladder", "pause": "Pause check"}
 STARTING = ("The results below were computed for the default inputs when this page was built. "
@@ -34,7 +35,7 @@ def widget(kind: str, page_url: str) -> str:
         assert response["ok"], f"default inputs of the {kind} widget must compute: {response['errors']}"
         result, extra, submit = response["html"], "", ""
     return (
-        f'<div class="widget" data-widget="{kind}" data-runtime="{rel(runtime.runtime_dir())}/" data-worker="{rel(WORKER)}">'
+        f'<div class="widget" data-widget="{kind}" data-runtime="{rel(runtime.runtime_dir())}/" data-worker="{rel(WORKER)}" data-sw="{rel(SERVICE_WORKER)}">'
         f'<form class="widget-form" novalidate aria-label="{TITLES[kind]}">{module.render_form(values)}'
         f'<p class="field-error form-error" data-error-for="_" role="alert"></p>{submit}</form>'
         f'<div class="widget-status" data-status role="status" aria-live="polite">'

@@ -178,7 +178,10 @@ async function recalc(ctl, options = {}) {
   }
   metrics.lastRecalcMs = performance.now() - started;
   metrics.recalcs += 1;
-  if (metrics.firstLiveMs === null && response.ok) metrics.firstLiveMs = performance.now();
+  if (metrics.firstLiveMs === null && response.ok) {
+    metrics.firstLiveMs = performance.now();
+    keepForOffline(ctl.root);
+  }
   if (ctl.kind === "liquidation") writeUrl(ctl);
   if (ctl.kind === "pause") afterVerdict(ctl, response, options);
 }
@@ -196,6 +199,19 @@ function showErrors(ctl, errors) {
 function newId() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+// Once a calculator has run, a service worker keeps its files for the next visit (or no signal).
+function keepForOffline(root) {
+  if (!("serviceWorker" in navigator) || !root.dataset.sw) return;
+  navigator.serviceWorker.register(new URL(root.dataset.sw, location.href).href)
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      const assets = performance.getEntriesByType("resource").map((entry) => entry.name)
+        .filter((url) => url.startsWith(location.origin));
+      registration.active.postMessage({ type: "keep", urls: [location.href, ...assets] });
+    })
+    .catch(() => {});
 }
 
 // --- shareable links: the calculator's inputs live in the query string -------------------------
