@@ -130,7 +130,7 @@ def liquidation_price(
         lev = notional / given_margin
 
     s = 1 if side == "long" else -1
-    initial = notional / lev + _opening_fees(the_venue, s, entry, notional, lev, fee)
+    initial = notional / lev + _opening_fees(the_venue, s, contract, notional, lev, fee)
     base_margin = initial if given_margin is None else given_margin
     extra = inputs.non_negative("extra_margin", extra_margin)
     if the_venue.extra_margin_fee_conversion:
@@ -146,6 +146,7 @@ def liquidation_price(
         raise InputError(field, "Other positions only count in cross margin: switch margin mode to cross or clear this field.")
 
     position = _Position(the_venue, s, contract, entry, qty, base_margin + extra - funding, other_pnl - other_mm, fee)
+    _check_rate_plus_fee(the_venue, table, rate, fee)
     if table is not None:
         tier, price = _solve_with_tiers(position, table)
         rate, amount = tier.rate, tier.amount
@@ -179,13 +180,26 @@ def _check_leverage(lev: float, cap: float, venue: Venue, table: TierTable | Non
         raise InputError("leverage", f"Leverage above {cap:g}x is not offered for {where}; enter {cap:g} or less.")
 
 
-def _opening_fees(venue: Venue, s: int, entry: float, notional: float, lev: float, fee: float) -> float:
+def _check_rate_plus_fee(venue: Venue, table: TierTable | None, rate: float, fee: float) -> None:
+    """Venues that reserve the closing fee inside maintenance need rate + fee below 100 %."""
+    if not venue.close_fee_in_maintenance:
+        return
+    highest = max(t.rate for t in table.tiers) if table is not None else rate
+    if highest + fee >= 1:
+        raise InputError("taker_fee_rate", f"{venue.name} reserves the taker fee inside maintenance: the maintenance rate "
+                                           "plus the taker fee must stay below 100 %.")
+
+
+def _opening_fees(venue: Venue, s: int, contract: str, notional: float, lev: float, fee: float) -> float:
     """Fees some venues add to the position margin on top of notional / leverage."""
     if venue.margin_fees == OPEN_AND_CLOSE_FEES:
         return 2 * fee * notional
     if venue.margin_fees == CLOSE_FEE_AT_BANKRUPTCY:
-        # Fee to close at the bankruptcy price of the bare initial margin.
-        return fee * notional * (1 - s / lev)
+        # Fee to close at the bankruptcy price of the bare initial margin. The position's value
+        # there is notional (1 - s/L) for linear contracts and notional (1 + s/L) for inverse
+        # ones (in coin, a long's value rises as the price falls).
+        direction = -s if contract == LINEAR else s
+        return fee * notional * (1 + direction / lev)
     return 0.0
 
 
@@ -217,6 +231,8 @@ def _lines(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False
 def _solve(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False) -> float | None:
     """Root of equity = maintenance; None when it is not a positive, finite price."""
     e0, e1, m0, m1 = _lines(p, rate, amount, bankruptcy=bankruptcy)
+    if e1 == m1:  # parallel lines: equity never meets maintenance
+        return None
     x = (m0 - e0) / (e1 - m1)
     if p.contract == LINEAR:
         return x if x > 0 else None
@@ -258,7 +274,10 @@ def _solve_with_tiers(p: _Position, table: TierTable) -> tuple[Tier, float | Non
     # that is consistent with its own answer, else the lowest-notional one tried.
     for tier in table.tiers:
         price = _solve(p, tier.rate, tier.amount)
-        if table.at(_notional_at(p, price)) is tier:
+        notional = _notional_at(p, price)
+        # A price exactly on a bracket edge belongs to both neighbours (the table is continuous
+        # there); allow for the last bit of rounding.
+        if tier.floor * (1 - 1e-9) <= notional <= tier.cap * (1 + 1e-9):
             return tier, price
     raise InputError("tiers", "These brackets leave no consistent liquidation price; check that each bracket's maintenance amount continues the previous one.")
 
@@ -270,7 +289,9 @@ def _result(p, price, rate, amount, tier, venue_key, side, margin_mode, lev, not
     x_entry = e if linear else 1 / e
     warnings = [CROSS_WARNING] if cross else []
 
-    if e0 + e1 * x_entry <= m0 + m1 * x_entry:
+    value_at_entry = p.quantity * e if linear else p.quantity / e
+    # The tolerance catches 1/L == m exactly, which rounding can leave one ulp above maintenance.
+    if e0 + e1 * x_entry <= m0 + m1 * x_entry + 1e-12 * value_at_entry:
         warnings.append(
             "Zero buffer: the margin is already at or below the maintenance requirement at entry, "
             "so the position would be liquidated as soon as it opened. Lower the leverage or add margin."

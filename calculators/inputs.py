@@ -45,7 +45,10 @@ def number(field: str, value) -> float:
                 field, f"{label(field)} must be a number such as 42 or 0.5; got {_quote(text)}."
             ) from None
     elif isinstance(value, (int, float)):
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise InputError(field, f"{label(field)} is far too large to be a real figure.") from None
     else:
         raise InputError(field, f"{label(field)} must be a number.")
     if math.isnan(value):

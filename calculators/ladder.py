@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from . import inputs
-from .engine import CONTRACTS, _Position, _opening_fees, _solve
+from .engine import CONTRACTS, _Position, _check_rate_plus_fee, _opening_fees, _solve
 from .errors import InputError
 from .venues import INVERSE, LINEAR, VENUE_KEYS, VENUES
 
@@ -25,8 +25,8 @@ class LadderRow:
 def leverage_ladder(
     leverages=range(1, 101),
     *,
-    venue,
-    maintenance_margin_rate,
+    venue=None,
+    maintenance_margin_rate=None,
     taker_fee_rate=0,
     contract=LINEAR,
     entry_price=100,
@@ -44,6 +44,7 @@ def leverage_ladder(
     rate = inputs.rate("maintenance_margin_rate", maintenance_margin_rate)
     fee = inputs.rate("taker_fee_rate", taker_fee_rate, default=0.0)
     entry = inputs.positive("entry_price", entry_price)
+    _check_rate_plus_fee(the_venue, None, rate, fee)
     checked = _leverages(leverages)
 
     # The moves do not depend on size; one coin's worth keeps the margins readable.
@@ -54,7 +55,7 @@ def leverage_ladder(
     for lev in checked:
         prices = []
         for s in (1, -1):
-            margin = notional / lev + _opening_fees(the_venue, s, entry, notional, lev, fee)
+            margin = notional / lev + _opening_fees(the_venue, s, contract, notional, lev, fee)
             position = _Position(the_venue, s, contract, entry, quantity, margin, 0.0, fee)
             prices.append(_solve(position, rate, 0.0))
         long_price, short_price = prices

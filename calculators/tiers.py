@@ -95,10 +95,10 @@ PRESET_VENUES = {"bybit-btcusdt-2026-08": ("bybit", "bybit-uta")}
 
 def resolve(venue: str, tiers) -> TierTable:
     """A preset by name, or a caller's own table (a list of dicts or `Tier`s), checked."""
-    if isinstance(tiers, TierTable):
+    if isinstance(tiers, TierTable) and tiers.name not in PRESETS:
         return tiers
-    if isinstance(tiers, str):
-        key = tiers.strip().lower()
+    if isinstance(tiers, (str, TierTable)):
+        key = (tiers.name if isinstance(tiers, TierTable) else tiers).strip().lower()
         if key not in PRESETS:
             names = ", ".join(f'"{k}"' for k in PRESETS)
             raise InputError("tiers", f"Unknown tier preset; the shipped presets are {names}.")
