@@ -214,10 +214,19 @@ function keepForOffline(root) {
     .catch(() => {});
 }
 
-// --- shareable links: the calculator's inputs live in the query string -------------------------
+// --- shareable links: the calculator's inputs live in the address, after the "#" --------------
+// The fragment is never sent to the server, so a scenario in a link stays in the browser until
+// the visitor shares it. Links with the inputs in the query string are read too.
+
+function scenarioParams() {
+  const fragment = location.hash.slice(1);
+  const params = new URLSearchParams(location.search);
+  if (fragment.includes("=")) new URLSearchParams(fragment).forEach((value, name) => params.set(name, value));
+  return params;
+}
 
 function restoreFromUrl(ctl) {
-  const params = new URLSearchParams(location.search);
+  const params = scenarioParams();
   for (const [name, value] of params) {
     const field = ctl.form.elements[name];
     if (!field || !field.name) continue;
@@ -240,8 +249,8 @@ function writeUrl(ctl) {
     const value = ctl.overrides[element.name] ?? element.value;
     if (value !== initial) params.set(element.name, value);
   }
-  const query = params.toString();
-  history.replaceState(history.state, "", `${location.pathname}${query ? "?" + query : ""}${location.hash}`);
+  const scenario = params.toString();
+  history.replaceState(history.state, "", `${location.pathname}${scenario ? "#" + scenario : ""}`);
 }
 
 // --- the pause protocol's verdict and journal ----------------------------------------------------
