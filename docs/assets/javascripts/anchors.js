@@ -8,7 +8,7 @@
       button.type = "button";
       button.className = "copy-link";
       button.textContent = "Copy link";
-      button.setAttribute("aria-label", "Copy a link to this question: " + heading.textContent.replace(/#$/, "").trim());
+      button.setAttribute("aria-label", "Copy link to this question: " + heading.textContent.replace(/#$/, "").trim());
       button.addEventListener("click", function () {
         var url = location.href.split("#")[0] + "#" + heading.id;
         var done = function () { button.textContent = "Link copied"; setTimeout(function () { button.textContent = "Copy link"; }, 2000); };
