@@ -48,8 +48,10 @@ site: install
 serve: site
 	$(PY) tools/serve.py --dir site --port 8000
 
-bench: install
-	$(PY) -m calculators.bench
+# Site benchmarks (build, calculator start, recalculation, bytes, Lighthouse, engine): prints a
+# table and writes bench/results.json (not committed). About 15 minutes; see bench/__init__.py.
+bench: install chromium
+	$(PY) -m bench
 
 clean:
 	rm -rf site build dist *.egg-info .pytest_cache .hypothesis

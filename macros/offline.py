@@ -64,8 +64,15 @@ self.addEventListener("message", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET" || !request.url.startsWith(SCOPE)) return;
+  if (!["GET", "HEAD"].includes(request.method) || !request.url.startsWith(SCOPE)) return;
   const path = request.url.slice(SCOPE.length).split("?")[0];
+  if (request.method === "HEAD") {
+    // The worker checks the runtime is reachable with HEAD before it starts: answer from the cache.
+    if (PRECACHE.includes(path)) {
+      event.respondWith(caches.match(SCOPE + path).then((hit) => hit ? new Response(null, { status: 200, headers: hit.headers }) : fetch(request)));
+    }
+    return;
+  }
   if (PRECACHE.includes(path)) {
     // The runtime never changes within a version: the cache answers first.
     event.respondWith(caches.match(SCOPE + path).then((hit) => hit || fetch(request)));

@@ -113,3 +113,26 @@ def _grouped(text: str) -> bool:
     head, _, _ = text.partition(".")
     groups = head.lstrip("+-").split(",")
     return len(groups) > 1 and groups[0].isdigit() and all(len(g) == 3 and g.isdigit() for g in groups[1:])
+
+
+def all_errors(compute_once, fields, values: dict):
+    """Run `compute_once(values) -> (answer, errors)` until every faulty field has spoken.
+
+    The engine stops at its first complaint, so a shared link with three bad values would show
+    one error at a time. Each round puts the fields already reported back to their defaults and
+    asks again; the visitor sees every field error together.
+    """
+    defaults = {f.name: f.default for f in fields}
+    trial, errors = dict(values), {}
+    for _ in range(len(fields) + 1):
+        answer, new = compute_once(trial)
+        if not new:
+            return (answer, {}) if not errors else (None, errors)
+        fresh = {k: v for k, v in new.items() if k not in errors}
+        errors.update(fresh)
+        retry = [k for k in fresh if k in defaults and trial.get(k) != defaults[k]]
+        if not retry:
+            break
+        for name in retry:
+            trial[name] = defaults[name]
+    return None, errors

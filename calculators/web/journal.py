@@ -48,9 +48,11 @@ def load(stored: str | None) -> tuple[list[dict], str]:
     if not isinstance(data, list):
         return [], "The saved journal is not in a format this site wrote. It was kept aside, untouched, and a new journal started."
     good = [e for e in data if valid(e)]
-    if len(good) < len(data):
-        return good[:MAX_ENTRIES], (f"{len(data) - len(good)} saved journal entr{'y' if len(data) - len(good) == 1 else 'ies'} "
-                                    "could not be read and were kept aside; the rest are below.")
+    bad = len(data) - len(good)
+    if bad:
+        what = "1 saved journal entry could not be read and was" if bad == 1 else f"{bad} saved journal entries could not be read and were"
+        rest = "; the rest are below." if good else "."
+        return good[:MAX_ENTRIES], f"{what} kept aside, untouched{rest}"
     return good[:MAX_ENTRIES], ""
 
 
@@ -120,7 +122,7 @@ def render(entries: list[dict]) -> str:
         items.append(
             f'<li data-entry-id="{html.escape(e["id"])}"><div class="journal-head">'
             f'<span class="verdict-badge verdict-{e["verdict"]}">{label}</span> '
-            f'<time datetime="{html.escape(e["saved_at"])}">{html.escape(e["saved_at"][:16].replace("T", " "))}</time>'
+            f'<time datetime="{html.escape(e["saved_at"])}">{html.escape(e["saved_at"][:16].replace("T", " "))} UTC</time>'
             f'<button type="button" class="journal-delete" data-action="delete" data-id="{html.escape(e["id"])}" '
             f'aria-label="Delete the entry saved {html.escape(e["saved_at"][:16].replace("T", " "))}">Delete</button></div>'
             f'<p class="journal-headline">{html.escape(e["headline"])}</p>{wrong}{price}{wait}</li>')

@@ -6,7 +6,7 @@ from .. import formatting as fmt
 from ..errors import InputError
 from ..ladder import leverage_ladder
 from ..venues import VENUES
-from .form import Field, parse, render_fields
+from .form import Field, all_errors, parse, render_fields
 
 FIELDS = (
     Field("venue", "Venue", "select", "binance", options=tuple((k, v.name) for k, v in VENUES.items())),
@@ -44,6 +44,11 @@ def render_form(values: dict) -> str:
 
 
 def compute(values: dict):
+    """((rows, your leverage, settings), errors), with every faulty field reported at once."""
+    return all_errors(_compute_once, FIELDS, values)
+
+
+def _compute_once(values: dict):
     kwargs, errors = parse(FIELDS, values)
     if errors:
         return None, errors
@@ -77,7 +82,7 @@ def render_result(computed) -> str:
     return (f'<p class="ladder-mine" data-out="mine">{html.escape(summary)}</p>'
             f'<p class="assumptions">{html.escape(note)}</p>'
             f'<div class="table-scroll ladder-scroll" tabindex="0" role="region" aria-label="Leverage ladder, 1x to 100x">'
-            f'<table data-out="ladder"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+            f'<table class="ladder-table" data-out="ladder"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
 def _mine_line(rows, mine, venue) -> str:

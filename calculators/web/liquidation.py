@@ -9,7 +9,7 @@ from ..markets import BTC, typical_days
 from ..stops import planned_exit
 from ..tiers import PRESETS
 from ..venues import VENUES
-from .form import Field, parse, render_fields
+from .form import Field, all_errors, parse, render_fields
 
 _BINANCE = PRESETS["binance-btcusdt-2024-10"]
 _FIRST_BRACKET = _BINANCE.tiers[0]
@@ -69,7 +69,18 @@ def render_form(values: dict) -> str:
 
 
 def compute(values: dict):
-    """(result, exit check or None, errors). `values` are the browser's strings."""
+    """(result, exit check or None, errors). `values` are the browser's strings; every faulty
+    field is reported at once."""
+    answer, errors = all_errors(_compute_once, FIELDS, values)
+    return (None, None, errors) if errors else (*answer, {})
+
+
+def _compute_once(values: dict):
+    result, check, errors = _compute(values)
+    return (result, check), errors
+
+
+def _compute(values: dict):
     kwargs, errors = parse(FIELDS, values)
     if errors:
         return None, None, errors

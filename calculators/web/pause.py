@@ -6,7 +6,7 @@ from .. import formatting as fmt
 from ..errors import InputError
 from ..pause import PAUSE_SECONDS, evaluate_pause
 from ..venues import VENUES
-from .form import Field, parse, render_fields
+from .form import Field, all_errors, parse, render_fields
 
 FIELDS = (
     Field("wrong_if", "1. One sentence that would prove the idea wrong", "textarea",
@@ -38,13 +38,15 @@ def render_form(values: dict) -> str:
 
 def compute(values: dict, seconds_paused: float = 0.0):
     """(result, errors). Text answers are data; the invalidation price may be left empty."""
-    kwargs, errors = parse(FIELDS, values)
-    if errors:
-        return None, errors
-    try:
-        return evaluate_pause(seconds_paused=seconds_paused, **kwargs), {}
-    except InputError as error:
-        return None, {error.field if error.field in {f.name for f in FIELDS} else "_": error.message}
+    def once(trial):
+        kwargs, errors = parse(FIELDS, trial)
+        if errors:
+            return None, errors
+        try:
+            return evaluate_pause(seconds_paused=seconds_paused, **kwargs), {}
+        except InputError as error:
+            return None, {error.field if error.field in {f.name for f in FIELDS} else "_": error.message}
+    return all_errors(once, FIELDS, values)
 
 
 def render_result(result) -> str:

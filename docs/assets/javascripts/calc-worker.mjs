@@ -8,6 +8,10 @@ let handle = null;
 async function boot(runtime) {
   const started = performance.now();
   if (typeof WebAssembly !== "object") throw new Error("This browser has WebAssembly turned off.");
+  // Pyodide swallows a failed wasm download and never settles (it only logs), so check the file
+  // is there first: a HEAD request costs no bytes.
+  const probe = await fetch(runtime + "pyodide.asm.wasm", { method: "HEAD" });
+  if (!probe.ok) throw new Error(`fetch of pyodide.asm.wasm failed: ${probe.status}`);
   const { loadPyodide } = await import(runtime + "pyodide.mjs");
   const pyodide = await loadPyodide({
     indexURL: runtime,

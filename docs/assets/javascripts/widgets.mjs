@@ -173,6 +173,7 @@ async function recalc(ctl, options = {}) {
     result.innerHTML = response.html;  // markup built by Python, every value escaped there
     result.dataset.source = "live";
     result.classList.remove("stale");
+    if (ctl.kind === "ladder") showMyRow(result);
   } else {
     result.classList.add("stale");     // keep the last good result, marked as out of date
   }
@@ -184,6 +185,13 @@ async function recalc(ctl, options = {}) {
   }
   if (ctl.kind === "liquidation") writeUrl(ctl);
   if (ctl.kind === "pause") afterVerdict(ctl, response, options);
+}
+
+function showMyRow(result) {
+  // Scroll the ladder's own box (not the page) so the visitor's row is visible.
+  const row = result.querySelector("tr.mine");
+  const box = row && row.closest(".ladder-scroll");
+  if (box) box.scrollTop = Math.max(0, row.offsetTop - box.clientHeight / 2);
 }
 
 function showErrors(ctl, errors) {

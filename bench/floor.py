@@ -1,0 +1,59 @@
+"""The bare floor: the least a page can do to get one line of Python run by the site's Pyodide.
+
+A bare HTML page (no theme, no CSS) whose module script starts a module worker; the worker
+imports the SAME runtime files the calculators use (assets/runtime/pyodide-*/pyodide.mjs, with
+indexURL, lockFileURL and packageBaseUrl set as calc-worker.mjs sets them) and runs one line of
+Python. The page records performance.now() (ms since navigation start) when the answer arrives.
+The scripts are separate files because the site's CSP forbids inline scripts.
+"""
+
+import pathlib
+
+FOLDER = "bench-floor"
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pyodide floor</title>
+<script type="module" src="floor.mjs"></script></head>
+<body><p>Bare Pyodide floor for the benchmarks.</p></body></html>
+"""
+
+SCRIPT = """const floor = (window.__floor = { doneMs: null, value: null, error: null });
+const runtime = new URL("../__RUNTIME__/", location.href).href;
+const worker = new Worker(new URL("floor-worker.mjs", import.meta.url).href, { type: "module" });
+worker.onmessage = (event) => {
+  const data = event.data || {};
+  if (data.ok) { floor.doneMs = performance.now(); floor.value = data.value; }
+  else floor.error = data.error;
+  document.body.dataset.done = data.ok ? "ok" : "failed";
+};
+worker.postMessage({ runtime });
+"""
+
+WORKER = """self.onmessage = async (event) => {
+  try {
+    const runtime = event.data.runtime;
+    const { loadPyodide } = await import(runtime + "pyodide.mjs");
+    const pyodide = await loadPyodide({
+      indexURL: runtime,
+      lockFileURL: runtime + "site-lock.json",
+      packageBaseUrl: runtime,
+      stdout: () => {},
+      stderr: () => {},
+    });
+    self.postMessage({ ok: true, value: pyodide.runPython("sum(range(10))") });
+  } catch (error) {
+    self.postMessage({ ok: false, error: String((error && error.message) || error) });
+  }
+};
+"""
+
+
+def write(site: pathlib.Path) -> str:
+    """Write the floor page into the served site; returns its site-relative URL."""
+    runtime = next(site.glob("assets/runtime/pyodide-*/pyodide.mjs")).parent.relative_to(site).as_posix()
+    folder = site / FOLDER
+    folder.mkdir(exist_ok=True)
+    (folder / "index.html").write_text(PAGE, encoding="utf-8")
+    (folder / "floor.mjs").write_text(SCRIPT.replace("__RUNTIME__", runtime), encoding="utf-8")
+    (folder / "floor-worker.mjs").write_text(WORKER, encoding="utf-8")
+    return FOLDER + "/"

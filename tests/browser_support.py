@@ -1,0 +1,247 @@
+"""Helpers for the browser suite (tests/test_browser.py): the server, Chromium, and the page-side
+snippets that drive a widget through its DOM contract.
+
+The pages run under the site's strict Content-Security-Policy, which blocks string evaluation in
+the page. `page.evaluate` (run by the DevTools protocol) is allowed; `page.wait_for_function` with
+a string predicate is not, so every wait here is a selector, an `expect`, or a short Python loop
+around `page.evaluate`.
+"""
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+from calculators.web import api
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+BOOT_MS = 30_000            # Pyodide's cold start is 2-5 s here; generous on a busy 2-core machine
+JOURNAL_KEY = "ahamirror:pause-journal"
+KEPT_ASIDE_PREFIX = JOURNAL_KEY + ":kept-aside:"
+TRACEBACK_MARKERS = ("Traceback", 'File "', "Error:")
+GENERIC_FAILURE = api.GENERIC  # "Something went wrong inside the calculator..."
+
+
+def serve(directory) -> tuple[object, str]:
+    """tools.serve's server for `directory` on a free 127.0.0.1 port, in a daemon thread."""
+    from tools.serve import make_server
+
+    server = make_server(str(directory), 0, verbose=False)  # port 0: the OS picks a free one
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True, name="site-server").start()
+    return server, f"http://127.0.0.1:{port}"
+
+
+def live(kind: str) -> str:
+    """Selector that matches once the widget shows a result computed by Pyodide."""
+    return f'[data-widget="{kind}"] [data-result][data-source="live"]'
+
+
+def state(kind: str, value: str) -> str:
+    return f'[data-widget="{kind}"][data-runtime-state="{value}"]'
+
+
+def cpython(kind: str, values: dict, **extra) -> dict:
+    """What the browser's worker would answer, computed here by CPython."""
+    return api.handle({"widget": kind, "values": dict(values), **extra})
+
+
+def data_values(html: str) -> dict:
+    """{data-out name: data-value} from result markup."""
+    return dict(re.findall(r'data-out="([a-z_]+)" data-value="([^"]*)"', html))
+
+
+@dataclass
+class Watch:
+    """What a page did that a visitor must never see: dialogs, uncaught errors; plus its console
+    and requests for the tests that look at them. Dialogs are answered by `accept_dialogs`."""
+    dialogs: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    console: list = field(default_factory=list)
+    requests: list = field(default_factory=list)
+    accept_dialogs: bool = False
+
+    def attach(self, page):
+        page.on("dialog", self._dialog)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", lambda message: self.console.append((message.type, message.text)))
+        page.on("request", lambda request: self.requests.append(request.url))
+        return page
+
+    def _dialog(self, dialog):
+        self.dialogs.append((dialog.type, dialog.message))
+        dialog.accept() if self.accept_dialogs else dialog.dismiss()
+
+    def csp_violations(self) -> list:
+        return [text for _, text in self.console if "Content Security Policy" in text]
+
+
+# --- page-side snippets ---------------------------------------------------------------------------
+
+# Shared by the snippets below: the widget's visible state, in one object. `compact` leaves out
+# the bulky parts (markup only when it differs from CPython's, no field values) for batches.
+_SNAPSHOT = r"""
+const MARKERS = %s;
+function snapshot(root, expected, compact) {
+  const result = root.querySelector("[data-result]");
+  const form = root.querySelector("form");
+  const errors = {};
+  let errorChildren = 0;
+  root.querySelectorAll("[data-error-for]").forEach((slot) => {
+    if (slot.textContent) errors[slot.dataset.errorFor] = slot.textContent;
+    errorChildren += slot.children.length;
+  });
+  const values = {}, invalid = [], described = {};
+  for (const element of form.elements) {
+    if (!element.name || element.type === "file" || element.type === "submit") continue;
+    values[element.name] = element.value;
+    if (element.getAttribute("aria-invalid") === "true") invalid.push(element.name);
+    const ids = (element.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    described[element.name] = ids.map((id) => { const node = document.getElementById(id); return node ? (node.dataset.errorFor || "") : null; });
+  }
+  let canonical = null;
+  if (typeof expected === "string") {  // the browser's own serialisation of CPython's markup
+    const template = document.createElement("template");
+    template.innerHTML = expected;
+    canonical = template.innerHTML;
+  }
+  const html = result.innerHTML;
+  const text = root.textContent;
+  const common = {
+    same: canonical !== null && html === canonical, source: result.dataset.source || null,
+    stale: result.classList.contains("stale"), errors, errorChildren, invalid,
+    markers: MARKERS.filter((marker) => text.includes(marker)),
+    injected: root.querySelectorAll("img, script, iframe, object, embed, [onerror], [onload], [onclick]").length,
+    state: root.dataset.runtimeState || null,
+    recalcs: (window.__ahamirror || {}).recalcs,
+  };
+  if (compact) {
+    return Object.assign(common, common.same ? {} : { html: html.slice(0, 2000), canonical: canonical && canonical.slice(0, 2000) });
+  }
+  // Material's own script wraps every class-less table in two <div>s when a page loads; the
+  // same markup without them, to compare what Python wrote with what the page shows.
+  const copy = result.cloneNode(true);
+  copy.querySelectorAll(".md-typeset__scrollwrap").forEach((wrap) => wrap.replaceWith(...wrap.querySelector(".md-typeset__table").childNodes));
+  return Object.assign(common, {
+    html, unwrapped: copy.innerHTML, canonical, values, described, text,
+    status: (root.querySelector("[data-status-text]") || {}).textContent || "",
+  });
+}
+""" % json.dumps(list(TRACEBACK_MARKERS) + [GENERIC_FAILURE])
+
+SNAPSHOT = "({kind, expected}) => {" + _SNAPSHOT + """
+  return snapshot(document.querySelector(`[data-widget="${kind}"]`), expected, false);
+}"""
+
+# For each case: set every named field at once (plain .value assignment, as a script or autofill
+# would), send ONE input event to the form, and wait until the widget has processed the answer to
+# that event (window.__ahamirror.recalcs counts answers, good or bad). With `addOptions`, a select
+# is given an <option> for a value it does not list (a tampered form), so the value reaches Python
+# as it is. Cases run in one call, so a batch costs one round trip to the browser.
+APPLY_MANY = "async ({kind, cases, addOptions, timeout, compact}) => {" + _SNAPSHOT + """
+  const root = document.querySelector(`[data-widget="${kind}"]`);
+  const form = root.querySelector("form");
+  const metrics = window.__ahamirror;
+  const tick = () => new Promise((resolve) => {  // a macrotask, without setTimeout's 4 ms clamp
+    const channel = new MessageChannel();
+    channel.port1.onmessage = resolve;
+    channel.port2.postMessage(0);
+  });
+  const out = [];
+  for (const { values, expected } of cases) {
+    const before = metrics.recalcs;
+    for (const [name, value] of Object.entries(values)) {
+      const element = form.elements[name];
+      if (!element) throw new Error(`the ${kind} form has no field named ${name}`);
+      if (element.tagName === "SELECT" && ![...element.options].some((o) => o.value === value)) {
+        if (!addOptions) throw new Error(`${name} does not offer ${value}`);
+        const option = new Option(value.slice(0, 40), value);
+        option.dataset.testAdded = "true";
+        element.add(option);
+      }
+      element.value = value;
+    }
+    form.dispatchEvent(new Event("input", { bubbles: true }));
+    const started = performance.now();
+    while (metrics.recalcs <= before) {
+      if (performance.now() - started > timeout) { out.push(null); return out; }
+      await tick();
+    }
+    out.push(snapshot(root, expected, compact));
+  }
+  return out;
+}"""
+
+REMOVE_ADDED_OPTIONS = """() => document.querySelectorAll("option[data-test-added]").forEach((o) => o.remove())"""
+
+CANONICAL = """(markup) => { const t = document.createElement("template"); t.innerHTML = markup; return t.innerHTML; }"""
+
+STORAGE = """() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)]))"""
+
+
+def snapshot(page, kind: str, expected: str | None = None) -> dict:
+    return page.evaluate(SNAPSHOT, {"kind": kind, "expected": expected})
+
+
+def apply_many(page, kind: str, cases: list[tuple[dict, str | None]], add_options: bool = False,
+               compact: bool = True, timeout_ms: int = 10_000) -> list[dict]:
+    """[(values, CPython's html or None)] -> one snapshot per case, after the widget answered it."""
+    snaps = page.evaluate(APPLY_MANY, {"kind": kind, "cases": [{"values": v, "expected": e} for v, e in cases],
+                                       "addOptions": add_options, "timeout": timeout_ms, "compact": compact})
+    if len(snaps) < len(cases) or snaps[-1] is None:
+        raise AssertionError(f"the {kind} widget did not answer within {timeout_ms} ms for {cases[len(snaps) - 1][0]!r:.300}")
+    return snaps
+
+
+def apply(page, kind: str, values: dict, expected: str | None = None, add_options: bool = False) -> dict:
+    """One case, full snapshot."""
+    return apply_many(page, kind, [(values, expected)], add_options, compact=False)[0]
+
+
+def canonical(page, markup: str) -> str:
+    return page.evaluate(CANONICAL, markup)
+
+
+def wait_until(probe, timeout_s: float = 30, interval_s: float = 0.05, message: str = "condition", page=None):
+    """Poll `probe()` until it returns something truthy (CSP-safe replacement for wait_for_function).
+    Give `page` when the probe reads what event handlers collect: Playwright's sync API delivers
+    events only while it is called, so the pause between probes is then spent inside it."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s} s waiting for {message}")
+        if page is not None:
+            page.wait_for_timeout(interval_s * 1000)
+        else:
+            time.sleep(interval_s)
+
+
+def wait_for_result(page, kind: str, expected_html: str, timeout_s: float = 30) -> dict:
+    """Wait until the widget shows a live, current result equal to the browser serialisation of
+    `expected_html`. Live and current both matter: the pre-rendered result (or a stale one kept
+    beside a field error) can already hold the same markup before any answer has arrived."""
+    last = {}
+
+    def matches():
+        snap = last["snap"] = snapshot(page, kind, expected_html)
+        return snap["html"] == snap["canonical"] and snap["source"] == "live" and not snap["stale"]
+
+    try:
+        wait_until(matches, timeout_s, message=f"the {kind} result to equal CPython's")
+    except AssertionError:
+        snap = last["snap"]
+        raise AssertionError(f"{kind} result differs from CPython's\nbrowser: {snap['html'][:1500]}\n"
+                             f"cpython: {snap['canonical'][:1500]}\nerrors: {snap['errors']}") from None
+    return last["snap"]
+
+
+def journal_storage(page) -> dict:
+    """The stored journal, parsed: {"schema": ..., "entries": [...]}."""
+    text = page.evaluate("(key) => localStorage.getItem(key)", JOURNAL_KEY)
+    return json.loads(text) if text else {}
