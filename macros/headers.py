@@ -68,3 +68,28 @@ def read_csp(site_dir: str) -> str | None:
         return None
     match = re.search(r"^/\*\n(?:  .*\n)*?  Content-Security-Policy: (.+)$", path.read_text(), re.M)
     return match.group(1) if match else None
+
+
+def read_rules(site_dir: str) -> list[tuple[str, dict[str, str]]]:
+    """The `_headers` file as (path pattern, headers) pairs, in file order (later rules add to
+    or override earlier ones, as on Netlify and Cloudflare Pages)."""
+    path = pathlib.Path(site_dir) / "_headers"
+    rules: list[tuple[str, dict[str, str]]] = []
+    if not path.exists():
+        return rules
+    for line in path.read_text().splitlines():
+        if line.startswith("/"):
+            rules.append((line.strip(), {}))
+        elif line.startswith("  ") and ":" in line and rules:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1][name.strip()] = value.strip()
+    return rules
+
+
+def headers_for(rules, url_path: str) -> dict[str, str]:
+    """Headers for a site-relative URL path ("/assets/x.wasm"), `*` matching any run of characters."""
+    found: dict[str, str] = {}
+    for pattern, values in rules:
+        if re.fullmatch(re.escape(pattern).replace(r"\*", ".*"), url_path):
+            found.update(values)
+    return found

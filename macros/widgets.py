@@ -39,7 +39,7 @@ def widget(kind: str, page_url: str) -> str:
         f'<form class="widget-form" novalidate aria-label="{TITLES[kind]}">{module.render_form(values)}'
         f'<p class="field-error form-error" data-error-for="_" role="alert"></p>{submit}</form>'
         f'<div class="widget-status" data-status role="status" aria-live="polite">'
-        f'<progress data-progress hidden aria-label="Starting the calculator"></progress>'
+        f'<progress data-progress hidden max="3" value="0" aria-label="Starting the calculator"></progress>'
         f'<span data-status-text>{STARTING}</span></div>'
         f'<noscript><p class="widget-noscript">JavaScript is off, so this calculator cannot update; the result below is for the default inputs.</p></noscript>'
         f'<section class="widget-result" data-result aria-live="polite" aria-label="{TITLES[kind]} result">{result}</section>'

@@ -1,21 +1,27 @@
-"""Serve the built site on 127.0.0.1 the way a careful static host would.
+"""Serve the built site on 127.0.0.1 the way its real static host would.
 
-Used by `make serve` and by the tests. Sends the site's Content-Security-Policy, the right type
-for WebAssembly, and no caching for HTML, so what passes here passes on the real host.
+Used by `make serve`, the tests and the benchmarks. It applies the rules the build wrote into
+`site/_headers` (the Content-Security-Policy with its script hashes, caching, the WebAssembly
+type) and compresses text and WebAssembly with gzip as hosts do, so what is measured and tested
+here is what visitors get.
 """
 
 import argparse
+import email.utils
 import functools
+import gzip
 import http.server
+import os
 import pathlib
 import socketserver
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-from macros.headers import read_csp  # noqa: E402  (the same policy the build wrote for hosts)
+from macros.headers import headers_for, read_csp, read_rules  # noqa: E402  (the build's own rules)
 
 BASE_CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
             "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'")
+COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".csv", ".txt", ".wasm", ".map"}
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -35,16 +41,68 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 return "/nonexistent-outside-the-sub-path"
         return super().translate_path(path)
 
+    def site_path(self) -> str:
+        """The request's path as the site sees it (without the sub-path), for `_headers` rules."""
+        path = self.path.split("?")[0].split("#")[0]
+        prefix = self.server.prefix
+        if prefix and path.startswith(prefix):
+            path = "/" + path[len(prefix):]
+        return path
+
+    def send_head(self):
+        """Like the standard handler, plus gzip for compressible files when the client accepts it."""
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            index = os.path.join(path, "index.html")
+            if not self.path.split("?")[0].endswith("/") or not os.path.isfile(index):
+                return super().send_head()  # the standard redirect, listing or 404
+            path = index
+        suffix = pathlib.Path(path).suffix
+        if suffix not in COMPRESSIBLE or "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(path):
+            return super().send_head()
+        modified = email.utils.formatdate(int(os.stat(path).st_mtime), usegmt=True)
+        if self.headers.get("If-Modified-Since") == modified:
+            self.send_response(304)  # revalidation (HTML is must-revalidate): nothing to resend
+            self.end_headers()
+            return None
+        body = self.server.gzipped(path)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Last-Modified", modified)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return _Body(body)
+
     def end_headers(self):
-        self.send_header("Content-Security-Policy", self.server.csp)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        if self.path.endswith("/") or self.path.endswith(".html"):
-            self.send_header("Cache-Control", "no-cache")
+        rules = headers_for(self.server.rules, self.site_path())
+        rules.setdefault("Content-Security-Policy", self.server.csp)
+        rules.setdefault("X-Content-Type-Options", "nosniff")
+        for name, value in rules.items():
+            if name.lower() != "content-type":  # the type comes from the file (same as the rule)
+                self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format, *args):  # keep test output readable
         if self.server.verbose:
             super().log_message(format, *args)
+
+
+class _Body:
+    """A file-like wrapper so the standard copyfile() can send an in-memory body."""
+
+    def __init__(self, data: bytes):
+        self.data, self.done = data, False
+
+    def read(self, size=-1):
+        if self.done:
+            return b""
+        self.done = True
+        return self.data
+
+    def close(self):
+        pass
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -53,6 +111,15 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     verbose = True
     csp = BASE_CSP
     prefix = ""
+    rules: list = []
+
+    def gzipped(self, path: str) -> bytes:
+        stat = os.stat(path)
+        key = (path, stat.st_mtime_ns, stat.st_size)
+        cache = self.__dict__.setdefault("_gzip_cache", {})
+        if key not in cache:
+            cache[key] = gzip.compress(pathlib.Path(path).read_bytes(), compresslevel=6, mtime=0)
+        return cache[key]
 
 
 def make_server(directory: str, port: int = 8000, verbose: bool = True, prefix: str = "") -> Server:
@@ -61,6 +128,7 @@ def make_server(directory: str, port: int = 8000, verbose: bool = True, prefix: 
     server.verbose = verbose
     server.prefix = prefix
     server.csp = read_csp(directory) or BASE_CSP
+    server.rules = read_rules(directory)
     return server
 
 

@@ -4,9 +4,9 @@ Requests are data. Whatever goes wrong inside, the visitor gets a plain sentence
 traceback; a field error names its field so the widget can show it next to that field.
 """
 
+import importlib
 import json
 
-from . import journal, ladder, liquidation, pause
 from .form import clean
 
 GENERIC = "Something went wrong inside the calculator. Your inputs are kept; try changing a value."
@@ -26,13 +26,21 @@ def handle_json(request_text: str) -> str:
     return json.dumps(response, allow_nan=False)
 
 
+def _widget(name: str):
+    """Widget modules load on first use: a page compiles only the Python its widgets need, which
+    shortens the in-browser start (Pyodide compiles every module it imports)."""
+    return importlib.import_module(f"{__package__}.{name}")
+
+
 def handle(request: dict) -> dict:
     widget = request.get("widget")
     values = clean(request.get("values"))
     if widget == "liquidation":
+        liquidation = _widget("liquidation")
         result, check, errors = liquidation.compute(values)
         return _answer(errors, lambda: liquidation.render_result(result, check))
     if widget == "ladder":
+        ladder = _widget("ladder")
         computed, errors = ladder.compute(values)
         return _answer(errors, lambda: ladder.render_result(computed))
     if widget == "pause":
@@ -51,6 +59,7 @@ def _answer(errors: dict, render) -> dict:
 def _pause(request: dict, values: dict) -> dict:
     seconds = request.get("seconds_paused", 0)
     seconds = seconds if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) else 0
+    pause, journal = _widget("pause"), _widget("journal")
     result, errors = pause.compute(values, seconds)
     if errors:
         return {"ok": False, "errors": errors}
@@ -63,6 +72,7 @@ def _pause(request: dict, values: dict) -> dict:
 
 
 def _journal(request: dict) -> dict:
+    journal = _widget("journal")
     action = request.get("action")
     if action == "load":
         entries, problem = journal.load(request.get("stored") if isinstance(request.get("stored"), str) else None)

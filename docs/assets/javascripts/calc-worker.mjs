@@ -13,6 +13,7 @@ async function boot(runtime) {
   const probe = await fetch(runtime + "pyodide.asm.wasm", { method: "HEAD" });
   if (!probe.ok) throw new Error(`fetch of pyodide.asm.wasm failed: ${probe.status}`);
   const { loadPyodide } = await import(runtime + "pyodide.mjs");
+  self.postMessage({ type: "progress", done: 1 });
   const pyodide = await loadPyodide({
     indexURL: runtime,
     lockFileURL: runtime + "site-lock.json",
@@ -20,8 +21,10 @@ async function boot(runtime) {
     stdout: () => {},
     stderr: () => {},
   });
+  self.postMessage({ type: "progress", done: 2 });
   await pyodide.loadPackage("calculators", { messageCallback: () => {}, errorCallback: () => {}, checkIntegrity: true });
   handle = pyodide.pyimport("calculators.web.api").handle_json;
+  self.postMessage({ type: "progress", done: 3 });
   return Math.round(performance.now() - started);
 }
 

@@ -40,6 +40,9 @@ function startRuntime(root) {
         metrics.bootMs = message.ms;
         broadcast();
         resolve();
+      } else if (message.type === "progress") {
+        runtime.progress = message.done;
+        broadcast();
       } else if (message.type === "failed") {
         clearTimeout(timer);
         fail(message.message || "its files could not be loaded");
@@ -80,7 +83,11 @@ function showStatus(ctl) {
   const progress = ctl.root.querySelector("[data-progress]");
   ctl.root.setAttribute("data-runtime-state", runtime.state);
   if (runtime.state === "starting") {
+    // Determinate steps, not an endless animation: an animated bar repaints the page all through
+    // the start, on the main thread the visitor is using.
     progress.hidden = false;
+    progress.max = 3;
+    progress.value = runtime.progress || 0;
     text.textContent = "Starting the calculator: a one-time download of a few megabytes, then it runs in your browser.";
   } else if (runtime.state === "ready") {
     progress.hidden = true;
@@ -130,9 +137,10 @@ function start(ctl) {
 }
 
 function whenIdle(callback) {
-  const afterPaint = () => ("requestIdleCallback" in window ? requestIdleCallback(callback, { timeout: 2500 }) : setTimeout(callback, 1200));
-  if (document.readyState === "complete") afterPaint();
-  else window.addEventListener("load", afterPaint, { once: true });
+  // "Idle after first paint": a frame has been painted, then the first idle moment (or 300 ms).
+  // Waiting for the load event as well would cost half a second for nothing.
+  const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(callback, { timeout: 300 }) : setTimeout(callback, 50));
+  requestAnimationFrame(() => setTimeout(idle, 0));
 }
 
 function edited(ctl, event) {
@@ -170,7 +178,9 @@ async function recalc(ctl, options = {}) {
   showErrors(ctl, response.errors || {});
   const result = ctl.root.querySelector("[data-result]");
   if (response.ok) {
-    result.innerHTML = response.html;  // markup built by Python, every value escaped there
+    // Markup built by Python, every value escaped there. The first live answer is usually the
+    // pre-rendered one again: leave identical markup in place rather than lay it out twice.
+    if (!sameMarkup(result, response.html)) result.innerHTML = response.html;
     result.dataset.source = "live";
     result.classList.remove("stale");
     if (ctl.kind === "ladder") showMyRow(result);
@@ -185,6 +195,13 @@ async function recalc(ctl, options = {}) {
   }
   if (ctl.kind === "liquidation") writeUrl(ctl);
   if (ctl.kind === "pause") afterVerdict(ctl, response, options);
+}
+
+const parser = document.createElement("template");
+
+function sameMarkup(element, html) {
+  parser.innerHTML = html;  // inert: a template's content is parsed, never rendered or run
+  return parser.innerHTML === element.innerHTML;
 }
 
 function showMyRow(result) {
