@@ -9,9 +9,12 @@ import json
 import os
 import pathlib
 import shutil
-import subprocess
-import sys
 import tempfile
+
+from pyodide_lock import PyodideLockSpec
+from pyodide_lock.utils import add_wheels_to_spec
+
+from . import wheel as wheel_builder
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
@@ -36,30 +39,25 @@ def publish(site_dir: str) -> pathlib.Path:
     dest = pathlib.Path(site_dir) / runtime_dir()
     dest.mkdir(parents=True, exist_ok=True)
     for name in RUNTIME_FILES:
-        shutil.copy2(NPM_PYODIDE / name, dest / name)
+        _link_or_copy(NPM_PYODIDE / name, dest / name)
     with tempfile.TemporaryDirectory() as tmp:
-        wheel = _build_wheel(pathlib.Path(tmp))
-        shutil.copy2(wheel, dest / wheel.name)
-        full_lock = pathlib.Path(tmp) / "lock.json"
-        subprocess.run(
-            [sys.executable, "-m", "pyodide_cli", "lockfile", "add-wheels",
-             "--input", str(NPM_PYODIDE / "pyodide-lock.json"), "--output", str(full_lock),
-             "--base-path", str(dest), str(dest / wheel.name)],
-            check=True, capture_output=True, text=True,
-        )
-        (dest / LOCKFILE).write_text(json.dumps(_trim(json.loads(full_lock.read_text()))))
+        built = wheel_builder.build(pathlib.Path(tmp))
+        shutil.copy2(built, dest / built.name)
+    # pyodide-build's lockfile tool (the function `pyodide lockfile add-wheels` runs), in-process:
+    # it records the wheel's sha256, which the browser checks before installing it.
+    spec = add_wheels_to_spec(PyodideLockSpec.from_json(NPM_PYODIDE / "pyodide-lock.json"),
+                              [dest / built.name], base_path=dest)
+    (dest / LOCKFILE).write_text(json.dumps(_trim(spec.to_dict())))
     return dest
 
 
-def _build_wheel(out: pathlib.Path) -> pathlib.Path:
-    # A fixed timestamp keeps the wheel (and so its sha256) the same for the same code.
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(ROOT)],
-        check=True, capture_output=True, text=True, env=env,
-    )
-    return next(out.glob("calculators-*.whl"))
+def _link_or_copy(source: pathlib.Path, target: pathlib.Path) -> None:
+    """The runtime is 13 MB: a hard link costs nothing when node_modules shares the disk."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _trim(lock: dict) -> dict:

@@ -137,9 +137,9 @@ function start(ctl) {
 }
 
 function whenIdle(callback) {
-  // "Idle after first paint": a frame has been painted, then the first idle moment (or 300 ms).
+  // "Idle after first paint": a frame has been painted, then the first idle moment (or 100 ms).
   // Waiting for the load event as well would cost half a second for nothing.
-  const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(callback, { timeout: 300 }) : setTimeout(callback, 50));
+  const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(callback, { timeout: 100 }) : setTimeout(callback, 50));
   requestAnimationFrame(() => setTimeout(idle, 0));
 }
 
