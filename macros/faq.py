@@ -10,6 +10,7 @@ import re
 
 import markdown
 
+_MARKDOWN = markdown.Markdown(extensions=["abbr", "attr_list", "md_in_html"])  # one instance, reset per use
 _HEADING = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
 _BLOCK_TAGS = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|br|div|table|tr|td|th|blockquote|pre)\b[^>]*>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
@@ -23,7 +24,7 @@ def questions(rendered_markdown: str) -> list[tuple[str, str]]:
         end = found[i + 1].start() if i + 1 < len(found) else len(rendered_markdown)
         # Stop at a deeper section break ("---") that closes the FAQ proper, if there is one.
         answer_md = rendered_markdown[match.end():end].split("\n---\n")[0]
-        pairs.append((_plain(match.group(1)), _plain(markdown.markdown(answer_md, extensions=["abbr", "attr_list", "md_in_html"]))))
+        pairs.append((_plain(match.group(1)), _plain(_MARKDOWN.reset().convert(answer_md))))
     return pairs
 
 
@@ -41,6 +42,6 @@ def json_ld(rendered_markdown: str) -> str:
 
 
 def _plain(fragment: str) -> str:
-    text = markdown.markdown(fragment) if not fragment.lstrip().startswith("<") else fragment
+    text = _MARKDOWN.reset().convert(fragment) if not fragment.lstrip().startswith("<") else fragment
     text = _TAGS.sub("", _BLOCK_TAGS.sub(" ", text))  # blocks become spaces; inline tags vanish
     return re.sub(r"\s+", " ", html.unescape(text)).strip()

@@ -5,15 +5,16 @@ worker calls later, so the page shows correct results with JavaScript off and th
 result replaces identical markup.
 """
 
+import importlib
 import posixpath
 
-from calculators.web import api, journal, ladder, liquidation, pause
+from calculators.web import api
 
 from . import runtime
 
 WORKER = "assets/javascripts/calc-worker.mjs"
 SERVICE_WORKER = "sw.js"
-MODULES = {"liquidation": liquidation, "ladder": ladder, "pause": pause}
+KINDS = ("liquidation", "ladder", "pause")
 TITLES = {"liquidation": "Liquidation calculator", "ladder": "Leverage ladder", "pause": "Pause check"}
 STARTING = ("The results below were computed for the default inputs when this page was built. "
             "The live calculator starts when you use the form; it runs in your browser and sends nothing anywhere.")
@@ -22,12 +23,14 @@ STARTING = ("The results below were computed for the default inputs when this pa
 def widget(kind: str, page_url: str) -> str:
     """`page_url` is the page's site-relative URL ("calculators/"): raw HTML attributes are
     resolved by the browser against it, not against the Markdown file's path."""
-    module = MODULES[kind]
+    if kind not in KINDS:
+        raise ValueError(f"unknown widget {kind!r}: use one of {', '.join(KINDS)}")
+    module = importlib.import_module(f"calculators.web.{kind}")  # only what this page shows
     values = module.defaults()
     base = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
     rel = lambda target: posixpath.relpath(target, base or ".")
     if kind == "pause":
-        result = pause.render_waiting()
+        result = module.render_waiting()
         extra = _journal_section()
         submit = '<div class="form-actions"><button type="submit" class="md-button md-button--primary">Check my answers</button></div>'
     else:
@@ -57,5 +60,5 @@ def _journal_section() -> str:
         '<label class="md-button journal-import">Import JSON or CSV<input type="file" accept=".json,.csv,application/json,text/csv" data-action="import" class="visually-hidden"></label>'
         '<button type="button" class="md-button" data-action="clear">Delete all</button></div>'
         '<p class="journal-status" data-journal-status role="status" aria-live="polite"></p>'
-        f'<div data-journal>{journal.render([])}</div></section>'
+        f'<div data-journal>{importlib.import_module("calculators.web.journal").render([])}</div></section>'
     )
