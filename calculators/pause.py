@@ -4,8 +4,8 @@ Before a trade the trader writes (1) one sentence that would prove the idea wron
 where the idea is invalid, and (3) one reason they are willing to do nothing. With the position's
 details we can also check that the invalidation price sits on the losing side of entry, that it is
 reached before the exchange's liquidation price, and what being wrong would cost as a share of the
-account. Prices and losses come from the engine (`liquidation_price`, `state_at`); nothing here
-re-writes the margin or PnL formulas.
+account. Prices and losses come from the engine (`liquidation_price`) and from `stops.planned_exit`,
+the same check the calculator runs on a stop; nothing here re-writes the margin or PnL formulas.
 
 The text answers may be anything a visitor (or a bot) types. They are only measured (length,
 words, comparison with a short list of placeholders); they are never executed, interpreted,
@@ -16,7 +16,8 @@ import math
 from dataclasses import asdict, dataclass
 
 from . import formatting, inputs
-from .engine import SIDES, _check_leverage, liquidation_price, state_at
+from .engine import SIDES, _check_leverage, liquidation_price
+from .stops import planned_exit
 from .errors import InputError
 from .venues import LINEAR, VENUE_KEYS, VENUES
 
@@ -142,11 +143,13 @@ def evaluate_pause(
 
     liq = ctx.liquidation()
     side_check = _losing_side_check(ctx, price)
-    on_losing_side = side_check.passed is True
-    liq_check = _before_liquidation_check(ctx, price, liq, side_check)
+    # The invalidation price is a planned exit: the calculator's stop check answers which exit
+    # comes first and what being wrong costs.
+    exit_check = planned_exit(liq, price, field="invalidation_price") if liq is not None and side_check.passed else None
+    liq_check = _before_liquidation_check(ctx, price, liq, side_check, exit_check)
     loss = share = None
-    if liq is not None and on_losing_side:
-        loss = _finite(state_at(liq, ctx.entry)[0] - state_at(liq, price)[0])  # equity at entry - at I
+    if exit_check is not None:
+        loss = _finite(exit_check.loss_at_exit)
         if loss is not None and ctx.balance is not None:
             share = _finite(loss / ctx.balance)
     share_check = _loss_share_check(ctx, price, liq, side_check, loss, share)
@@ -322,7 +325,7 @@ def _losing_side_check(ctx: _Context, price: float | None) -> Check:
                               f"{entry}, and {at} is not: that is where you would be right, not wrong.")
 
 
-def _before_liquidation_check(ctx: _Context, price: float | None, liq, side_check: Check) -> Check:
+def _before_liquidation_check(ctx: _Context, price: float | None, liq, side_check: Check, exit_check) -> Check:
     name = "before_liquidation"
     missing = ctx.missing(*_LIQUIDATION_FIELDS)
     if missing:
@@ -336,8 +339,7 @@ def _before_liquidation_check(ctx: _Context, price: float | None, liq, side_chec
         return Check(name, True, f"This position has no liquidation price it can reach, so your own "
                                  f"exit at {at} comes first.")
     trigger = formatting.price(liq.price)
-    reached_first = price > liq.price if ctx.side == "long" else price < liq.price
-    if reached_first:
+    if exit_check.first == "planned":
         return Check(name, True, f"Your invalidation price ({at}) is reached before your liquidation "
                                  f"price ({trigger}), so your own exit comes first.")
     return Check(name, False, f"Your invalidation price ({at}) is at or beyond your liquidation price "

@@ -28,7 +28,9 @@ def planned_exit(result: LiquidationResult, exit_price, field: str = "stop_price
         where = "below" if s == 1 else "above"
         raise InputError(field, f"For a {result.side}, a stop sits {where} the entry price ({result.entry_price:,.2f}).")
     move = s * (result.entry_price - price) / result.entry_price
-    first = "planned" if result.adverse_move is None or move < result.adverse_move else "liquidation"
+    # Compare the prices themselves (not the moves, which divide by entry): a planned exit exactly
+    # at the liquidation price does not come first.
+    first = "planned" if result.price is None or s * (price - result.price) > 0 else "liquidation"
     equity_entry, _ = state_at(result, result.entry_price)
     equity_exit, _ = state_at(result, price)
     return ExitCheck(price, move, first, equity_entry - equity_exit, equity_exit)
