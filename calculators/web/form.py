@@ -21,6 +21,11 @@ class Field:
     group: str = "main"
 
 
+def defaults(fields) -> dict[str, str]:
+    """Each field's default value, as the browser would send it untouched."""
+    return {f.name: f.default for f in fields}
+
+
 def render_fields(prefix: str, fields, values: dict, groups: dict[str, str]) -> str:
     """Fields grouped in fieldsets; `groups` maps a group key to its legend (order kept).
     A legend starting with '+' is rendered inside a collapsed <details> ("More inputs")."""
@@ -122,7 +127,7 @@ def all_errors(compute_once, fields, values: dict):
     one error at a time. Each round puts the fields already reported back to their defaults and
     asks again; the visitor sees every field error together.
     """
-    defaults = {f.name: f.default for f in fields}
+    initial = defaults(fields)
     trial, errors = dict(values), {}
     for _ in range(len(fields) + 1):
         answer, new = compute_once(trial)
@@ -130,9 +135,9 @@ def all_errors(compute_once, fields, values: dict):
             return (answer, {}) if not errors else (None, errors)
         fresh = {k: v for k, v in new.items() if k not in errors}
         errors.update(fresh)
-        retry = [k for k in fresh if k in defaults and trial.get(k) != defaults[k]]
+        retry = [k for k in fresh if k in initial and trial.get(k) != initial[k]]
         if not retry:
             break
         for name in retry:
-            trial[name] = defaults[name]
+            trial[name] = initial[name]
     return None, errors

@@ -6,6 +6,7 @@ from .. import formatting as fmt
 from ..errors import InputError
 from ..ladder import leverage_ladder
 from ..venues import VENUES
+from . import form
 from .form import Field, all_errors, parse, render_fields
 
 FIELDS = (
@@ -36,7 +37,7 @@ def cells(row) -> tuple[str, ...]:
 
 
 def defaults() -> dict[str, str]:
-    return {f.name: f.default for f in FIELDS}
+    return form.defaults(FIELDS)
 
 
 def render_form(values: dict) -> str:

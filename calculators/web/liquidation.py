@@ -9,6 +9,7 @@ from ..markets import BTC, typical_days
 from ..stops import planned_exit
 from ..tiers import PRESETS
 from ..venues import VENUES
+from . import form
 from .form import Field, all_errors, parse, render_fields
 
 _BINANCE = PRESETS["binance-btcusdt-2024-10"]
@@ -61,7 +62,7 @@ ENGINE_FIELDS = frozenset(f.name for f in FIELDS) - {"quantity_unit", "stop_pric
 
 
 def defaults() -> dict[str, str]:
-    return {f.name: f.default for f in FIELDS}
+    return form.defaults(FIELDS)
 
 
 def render_form(values: dict) -> str:

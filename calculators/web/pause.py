@@ -6,6 +6,7 @@ from .. import formatting as fmt
 from ..errors import InputError
 from ..pause import PAUSE_SECONDS, evaluate_pause
 from ..venues import VENUES
+from . import form
 from .form import Field, all_errors, parse, render_fields
 
 FIELDS = (
@@ -29,7 +30,7 @@ VERDICT_WORDS = {"ready": "Ready", "pause": "Pause", "not-ready": "Not ready"}
 
 
 def defaults() -> dict[str, str]:
-    return {f.name: f.default for f in FIELDS}
+    return form.defaults(FIELDS)
 
 
 def render_form(values: dict) -> str:
