@@ -35,10 +35,14 @@ def inline_script_hashes(site_dir: pathlib.Path) -> list[str]:
     return sorted(hashes)
 
 
+def policy_text(policy: dict[str, list[str]]) -> str:
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items())
+
+
 def csp(site_dir: pathlib.Path) -> str:
     policy = {k: list(v) for k, v in BASE_CSP.items()}
     policy["script-src"] += inline_script_hashes(site_dir)
-    return "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items())
+    return policy_text(policy)
 
 
 def write(site_dir: str, runtime_dir: str, immutable_files) -> str:
@@ -62,12 +66,8 @@ def write(site_dir: str, runtime_dir: str, immutable_files) -> str:
 
 
 def read_csp(site_dir: str) -> str | None:
-    """The CSP a build wrote into `_headers`, for the local server."""
-    path = pathlib.Path(site_dir) / "_headers"
-    if not path.exists():
-        return None
-    match = re.search(r"^/\*\n(?:  .*\n)*?  Content-Security-Policy: (.+)$", path.read_text(), re.M)
-    return match.group(1) if match else None
+    """The CSP a build wrote into `_headers` (the one every page gets)."""
+    return headers_for(read_rules(site_dir), "/").get("Content-Security-Policy")
 
 
 def read_rules(site_dir: str) -> list[tuple[str, dict[str, str]]]:

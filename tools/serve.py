@@ -17,10 +17,10 @@ import socketserver
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-from macros.headers import headers_for, read_csp, read_rules  # noqa: E402  (the build's own rules)
+from macros import headers  # noqa: E402  (the build's own rules)
 
-BASE_CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'")
+# Served only when a build wrote no `_headers` (its rules carry the policy with the script hashes).
+BASE_CSP = headers.policy_text(headers.BASE_CSP)
 COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".csv", ".txt", ".wasm", ".map"}
 
 
@@ -29,25 +29,20 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                       ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
                       ".csv": "text/csv; charset=utf-8", ".json": "application/json", ".whl": "application/zip"}
 
-    def translate_path(self, path):
-        # Under a sub-path (as on a GitHub project page) only /<prefix>/... exists.
+    def unprefixed(self, path: str) -> str | None:
+        """The request path as the site sees it; None outside the sub-path (as on a GitHub project
+        page, only /<prefix>/... exists there)."""
+        path = path.split("?")[0].split("#")[0]
         prefix = self.server.prefix
-        if prefix:
-            if path.split("?")[0] == prefix.rstrip("/"):
-                path = "/"
-            elif path.startswith(prefix):
-                path = "/" + path[len(prefix):]
-            else:
-                return "/nonexistent-outside-the-sub-path"
-        return super().translate_path(path)
+        if not prefix:
+            return path
+        if path == prefix.rstrip("/"):
+            return "/"
+        return "/" + path[len(prefix):] if path.startswith(prefix) else None
 
-    def site_path(self) -> str:
-        """The request's path as the site sees it (without the sub-path), for `_headers` rules."""
-        path = self.path.split("?")[0].split("#")[0]
-        prefix = self.server.prefix
-        if prefix and path.startswith(prefix):
-            path = "/" + path[len(prefix):]
-        return path
+    def translate_path(self, path):
+        site_path = self.unprefixed(path)
+        return super().translate_path(site_path) if site_path is not None else "/nonexistent-outside-the-sub-path"
 
     def send_head(self):
         """Like the standard handler, plus gzip for compressible files when the client accepts it."""
@@ -76,8 +71,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return _Body(body)
 
     def end_headers(self):
-        rules = headers_for(self.server.rules, self.site_path())
-        rules.setdefault("Content-Security-Policy", self.server.csp)
+        rules = headers.headers_for(self.server.rules, self.unprefixed(self.path) or self.path)
+        rules.setdefault("Content-Security-Policy", BASE_CSP)
         rules.setdefault("X-Content-Type-Options", "nosniff")
         for name, value in rules.items():
             if name.lower() != "content-type":  # the type comes from the file (same as the rule)
@@ -109,7 +104,6 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     verbose = True
-    csp = BASE_CSP
     prefix = ""
     rules: list = []
 
@@ -127,8 +121,7 @@ def make_server(directory: str, port: int = 8000, verbose: bool = True, prefix: 
     server = Server(("127.0.0.1", port), functools.partial(Handler, directory=directory))
     server.verbose = verbose
     server.prefix = prefix
-    server.csp = read_csp(directory) or BASE_CSP
-    server.rules = read_rules(directory)
+    server.rules = headers.read_rules(directory)
     return server
 
 
