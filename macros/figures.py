@@ -11,7 +11,10 @@ from calculators.scenarios import TEACHING
 
 def figure(field: str, fmt: str = "percent", *, fn: str = "liquidation_price", **args) -> str:
     """Call `calculators.<fn>(**args)`, take `field` of the result, format it with `fmt`."""
-    value = getattr(getattr(calculators, fn)(**args), field)
+    result = getattr(calculators, fn)(**args)
+    if isinstance(result, list):  # leverage_ladder: the figure comes from its (only) row
+        result = result[0]
+    value = getattr(result, field)
     text = getattr(formatting, fmt)(value)
     spec = json.dumps({"fn": fn, "args": args, "field": field, "format": fmt}, sort_keys=True)
     return f'<span class="figure" data-figure="{html.escape(spec)}">{text}</span>'
@@ -48,10 +51,8 @@ def bankruptcy(leverage, side="long", **overrides) -> str:
 def textbook(leverage, maintenance_margin_rate=None) -> str:
     """The rule of thumb 1/L - m, from the ladder row (never typed by hand)."""
     rate = TEACHING.maintenance_margin_rate if maintenance_margin_rate is None else maintenance_margin_rate
-    row = calculators.leverage_ladder([leverage], venue=TEACHING.venue, maintenance_margin_rate=rate)[0]
-    spec = json.dumps({"fn": "leverage_ladder", "args": {"leverages": [leverage], "venue": TEACHING.venue,
-                       "maintenance_margin_rate": rate}, "field": "textbook_move", "format": "percent"}, sort_keys=True)
-    return f'<span class="figure" data-figure="{html.escape(spec)}">{formatting.percent(row.textbook_move)}</span>'
+    return figure("textbook_move", "percent", fn="leverage_ladder", leverages=[leverage], venue=TEACHING.venue,
+                  maintenance_margin_rate=rate)
 
 
 def mmr() -> str:
