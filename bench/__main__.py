@@ -9,7 +9,6 @@ import tempfile
 import time
 
 from . import RESULTS, build, engine, floor, lighthouse, report, serve
-from .figures import Figure
 
 PHASES = ("engine", "build", "start", "recalc", "bytes", "lighthouse")
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from . import inputs
 from .engine import CONTRACTS, _Position, _check_rate_plus_fee, _opening_fees, _solve
 from .errors import InputError
-from .venues import INVERSE, LINEAR, VENUE_KEYS, VENUES
+from .venues import LINEAR, VENUE_KEYS, VENUES
 
 
 @dataclass(frozen=True, slots=True)

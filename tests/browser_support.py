@@ -9,15 +9,11 @@ around `page.evaluate`.
 
 import json
 import re
-import threading
 import time
 from dataclasses import dataclass, field
 
 from calculators.web import api
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 BOOT_MS = 30_000            # Pyodide's cold start is 2-5 s here; generous on a busy 2-core machine
 JOURNAL_KEY = "ahamirror:pause-journal"
 KEPT_ASIDE_PREFIX = JOURNAL_KEY + ":kept-aside:"
@@ -25,14 +21,6 @@ TRACEBACK_MARKERS = ("Traceback", 'File "', "Error:")
 GENERIC_FAILURE = api.GENERIC  # "Something went wrong inside the calculator..."
 
 
-def serve(directory) -> tuple[object, str]:
-    """tools.serve's server for `directory` on a free 127.0.0.1 port, in a daemon thread."""
-    from tools.serve import make_server
-
-    server = make_server(str(directory), 0, verbose=False)  # port 0: the OS picks a free one
-    port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True, name="site-server").start()
-    return server, f"http://127.0.0.1:{port}"
 
 
 def live(kind: str) -> str:

@@ -4,6 +4,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -20,3 +21,39 @@ def built_site(tmp_path_factory) -> pathlib.Path:
     )
     assert run.returncode == 0, f"mkdocs build failed:\n{run.stdout}\n{run.stderr}"
     return out
+
+
+# --- the browser tests' shared pieces ------------------------------------------------------------
+# Fixtures here are module-scoped on purpose: each browser test module gets its own server and
+# Chromium, one after the other, because Playwright's sync API allows one instance at a time.
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser download cannot work here
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def serve_site(directory, prefix: str = ""):
+    """(server, base URL without a trailing slash) for tools/serve.py on a free 127.0.0.1 port."""
+    from tools.serve import make_server
+
+    server = make_server(str(directory), 0, verbose=False, prefix=prefix)  # port 0: any free port
+    threading.Thread(target=server.serve_forever, daemon=True, name="site-server").start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix.rstrip('/')}"
+
+
+@pytest.fixture(scope="module")
+def origin(built_site):
+    server, url = serve_site(built_site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()

@@ -20,11 +20,9 @@ selectors or short polling loops, never `wait_for_function` with a string (that 
 import json
 import pathlib
 import re
-import threading
 import time
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from calculators.web import api, journal, ladder, liquidation, pause
 
@@ -32,9 +30,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 BOOT_MS = 30_000  # Pyodide's cold start is 2-5 s here; generous on a busy machine
 SCHEMES = {"light": "default", "dark": "slate"}  # emulated prefers-color-scheme -> Material scheme
 WIDGET_PAGES = {"calculators/": ("liquidation", "ladder"), "pause-protocol/": ("pause",)}
@@ -73,29 +68,13 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def origin(built_site):
-    from tools.serve import make_server
-
-    server = make_server(str(built_site), 0, verbose=False)  # port 0: the OS picks a free one
-    threading.Thread(target=server.serve_forever, daemon=True, name="a11y-site-server").start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+# `origin` and `browser` (Chromium) come from conftest.py.
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
-def new_context(chromium, scheme: str, journal_entries: list | None = None):
+def new_context(browser, scheme: str, journal_entries: list | None = None):
     """A fresh context in one palette. Service workers are blocked so every page load is what the
     server sends; idle callbacks are held (HOLD_IDLE); optionally a journal is already saved."""
-    context = chromium.new_context(color_scheme=scheme, service_workers="block",
+    context = browser.new_context(color_scheme=scheme, service_workers="block",
                                    viewport={"width": 1280, "height": 900})
     context.add_init_script(HOLD_IDLE)
     if journal_entries is not None:
@@ -179,10 +158,10 @@ def test_pages_are_discovered(built_site):
 
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
-def test_axe_every_page(chromium, origin, built_site, axe_source, scheme):
+def test_axe_every_page(browser, origin, built_site, axe_source, scheme):
     """Every page, as served, in one palette. Widget pages are scanned as built, before their
     runtime starts (the held idle start keeps the built result and status in place)."""
-    context = new_context(chromium, scheme)
+    context = new_context(browser, scheme)
     page = context.new_page()
     problems = []
     try:
@@ -202,10 +181,10 @@ def test_axe_every_page(chromium, origin, built_site, axe_source, scheme):
 
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
-def test_axe_widget_states(chromium, origin, axe_source, scheme):
+def test_axe_widget_states(browser, origin, axe_source, scheme):
     """The calculators in the states a visitor sees: More inputs opened (before the runtime), the
     live result, a field error, and the pause protocol's verdict and saved journal."""
-    context = new_context(chromium, scheme, journal_entries=saved_entries())
+    context = new_context(browser, scheme, journal_entries=saved_entries())
     page = context.new_page()
     problems = []
     try:
@@ -433,8 +412,8 @@ def expected_value(kind: str, values: dict, out: str) -> str:
     return re.search(rf'data-out="{out}" data-value="([^"]*)"', response["html"]).group(1)
 
 
-def test_keyboard_calculators(chromium, origin, axe_source):
-    context = new_context(chromium, "light")
+def test_keyboard_calculators(browser, origin, axe_source):
+    context = new_context(browser, "light")
     page = context.new_page()
     try:
         kinds = WIDGET_PAGES["calculators/"]
@@ -458,8 +437,8 @@ def test_keyboard_calculators(chromium, origin, axe_source):
         context.close()
 
 
-def test_keyboard_pause_protocol(chromium, origin, axe_source):
-    context = new_context(chromium, "light", journal_entries=saved_entries())
+def test_keyboard_pause_protocol(browser, origin, axe_source):
+    context = new_context(browser, "light", journal_entries=saved_entries())
     page = context.new_page()
     try:
         page.goto(f"{origin}/pause-protocol/", wait_until="load")

@@ -18,15 +18,15 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect, sync_playwright
+from playwright.sync_api import expect
 
 from calculators.tiers import PRESETS
 from calculators.venues import VENUES
 from calculators.web import journal, ladder, liquidation, pause
 
 from .browser_support import (
-    BOOT_MS, CHROMIUM, JOURNAL_KEY, KEPT_ASIDE_PREFIX, LAUNCH_ARGS, REMOVE_ADDED_OPTIONS, STORAGE,
-    Watch, apply, apply_many, canonical, cpython, data_values, journal_storage, live, serve,
+    BOOT_MS, JOURNAL_KEY, KEPT_ASIDE_PREFIX, REMOVE_ADDED_OPTIONS, STORAGE,
+    Watch, apply, apply_many, canonical, cpython, data_values, journal_storage, live, 
     snapshot, state, wait_for_result, wait_until,
 )
 
@@ -68,22 +68,7 @@ HOSTILE = [
 
 # --- fixtures ---------------------------------------------------------------------------------
 
-# Module scope, not session: Playwright's sync API allows one instance at a time, and other test
-# modules (test_accessibility.py, test_deploy.py) start their own before or after this one.
-@pytest.fixture(scope="module")
-def origin(built_site):
-    server, url = serve(built_site)
-    yield url
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+# `origin` and `browser` come from conftest.py (one server and one Chromium for this module).
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -4,17 +4,16 @@ import base64
 import hashlib
 import re
 import shutil
-import threading
 from urllib.parse import urljoin
 
 import pytest
 
 from macros import headers, offline, runtime
-from tools.serve import BASE_CSP, make_server
+from tools.serve import BASE_CSP
+
+from .conftest import serve_site
 
 SUB_PATH = "/leverage-optimism/"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 LIVE = "[data-widget=liquidation] [data-result][data-source=live]"
 
 
@@ -57,27 +56,18 @@ def test_pages_workflow_builds_with_the_make_target():
 
 @pytest.fixture
 def serve():
+    """Start servers for a test (any folder, any sub-path); all stopped after it."""
     servers = []
 
     def start(directory, prefix=""):
-        server = make_server(str(directory), 0, verbose=False, prefix=prefix)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server, url = serve_site(directory, prefix)
         servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}{prefix or '/'}"
+        return url + "/"
 
     yield start
     for server in servers:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser

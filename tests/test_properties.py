@@ -279,15 +279,6 @@ def _bisect_tiered_root(rows, s, entry, quantity, margin, fee_in_mm):
     return (lo + hi) / 2
 
 
-def _on_a_bracket_edge(rows, value, rel=1e-9):
-    return any(abs(value - row["cap"]) <= rel * row["cap"] for row in rows if row["cap"] != math.inf)
-
-
-def _tiered(rows, expected, kwargs):
-    """liquidation_price with tiers (bracket edges included: they once raised, see the edge tests)."""
-    return liquidation_price(**kwargs)
-
-
 def _preset_rows(name):
     return [dict(floor=t.floor, cap=t.cap, rate=t.rate, amount=t.amount) for t in TIER_PRESETS[name].tiers]
 
@@ -303,7 +294,7 @@ def test_binance_preset_iteration_lands_in_its_own_bracket(side, entry, quantity
     s = sign(side)
     margin = n / lev
     expected = _bisect_tiered_root(rows, s, entry, quantity, margin, 0.0)
-    r = _tiered(rows, expected, dict(venue="binance", side=side, entry_price=entry, quantity=quantity,
+    r = liquidation_price(**dict(venue="binance", side=side, entry_price=entry, quantity=quantity,
                                      leverage=lev, tiers=BINANCE))
     assert_price(r.price, 0.0 if expected is None else expected, entry)
     if r.price is None:
@@ -365,7 +356,7 @@ def test_custom_continuous_tables_converge(venue, side, entry, quantity, u, fee,
     s = sign(side)
     fee_in_mm = fee if venue in FEE_IN_MAINTENANCE else 0.0
     expected = _bisect_tiered_root(rows, s, entry, quantity, margin, fee_in_mm)
-    r = _tiered(rows, expected, dict(venue=venue, side=side, entry_price=entry, quantity=quantity,
+    r = liquidation_price(**dict(venue=venue, side=side, entry_price=entry, quantity=quantity,
                                      margin=margin, tiers=tiers, taker_fee_rate=fee))
     assert_price(r.price, 0.0 if expected is None else expected, entry)
     if r.price is None:
