@@ -19,8 +19,12 @@ def main(argv=None) -> int:
     parser.add_argument("--start-runs", type=int, default=5, help="cold+warm pairs, site and floor each")
     parser.add_argument("--recalc-sessions", type=int, default=3)
     parser.add_argument("--bytes-runs", type=int, default=3)
-    parser.add_argument("--lighthouse-runs", type=int, default=int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", 1)),
-                        help="runs per content page (default 1, or $BENCH_LIGHTHOUSE_RUNS)")
+    parser.add_argument(
+        "--lighthouse-runs",
+        type=int,
+        default=int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", 1)),
+        help="runs per content page (default 1, or $BENCH_LIGHTHOUSE_RUNS)",
+    )
     parser.add_argument("--widget-lighthouse-runs", type=int, default=3, help="runs per widget page")
     parser.add_argument("--only", default=",".join(PHASES), help=f"comma-separated subset of {','.join(PHASES)}")
     parser.add_argument("--output", type=pathlib.Path, default=RESULTS)
@@ -63,42 +67,64 @@ def main(argv=None) -> int:
         site = serve.place(last_full, tmp / "root", prefix)
         floor.write(site)
         site_pages = lighthouse.pages(site)
-        widget_pages = {p for p in site_pages if "data-widget=" in (site / (p + "index.html" if p.endswith("/") or not p else p)).read_text(encoding="utf-8")}
+        widget_pages = {
+            p
+            for p in site_pages
+            if "data-widget="
+            in (site / (p + "index.html" if p.endswith("/") or not p else p)).read_text(encoding="utf-8")
+        }
         server, base = serve.start(tmp / "root", prefix)
         log(f"serving {site} at {base} ({len(site_pages)} pages; widgets on {', '.join(sorted(widget_pages))})")
 
         browser_phases = [p for p in ("start", "recalc", "bytes") if p in phases]
         from playwright.sync_api import sync_playwright
+
         from . import browser as chromium
+
         with sync_playwright() as playwright:
             browser = chromium.launch(playwright)
             browser_version = browser.version
             try:
                 if "start" in browser_phases:
                     phase("start")
-                    sections.append(("calculator start (navigation to first live result)",
-                                     chromium.start_figures(browser, base, args.start_runs, log=log)))
+                    sections.append(
+                        (
+                            "calculator start (navigation to first live result)",
+                            chromium.start_figures(browser, base, args.start_runs, log=log),
+                        )
+                    )
                     done("start")
                 if "recalc" in browser_phases:
                     phase("recalc")
-                    sections.append(("recalculation (liquidation calculator)",
-                                     chromium.recalc_figures(browser, base, args.recalc_sessions, log=log)))
+                    sections.append(
+                        (
+                            "recalculation (liquidation calculator)",
+                            chromium.recalc_figures(browser, base, args.recalc_sessions, log=log),
+                        )
+                    )
                     done("recalc")
                 if "bytes" in browser_phases:
                     phase("bytes")
                     content = [p for p in site_pages if p not in widget_pages]
-                    sections.append(("bytes transferred (bodies gzipped here at level 6)",
-                                     chromium.bytes_figures(browser, base, content, args.bytes_runs, log=log)))
+                    sections.append(
+                        (
+                            "bytes transferred (bodies gzipped here at level 6)",
+                            chromium.bytes_figures(browser, base, content, args.bytes_runs, log=log),
+                        )
+                    )
                     done("bytes")
             finally:
                 browser.close()
 
         if "lighthouse" in phases:
             phase("lighthouse")
-            figures, lighthouse_runs = lighthouse.run(base, site_pages, widget_pages, args.lighthouse_runs,
-                                                      args.widget_lighthouse_runs, log=log)
-            runs_note = (f"{args.lighthouse_runs} run(s) per content page, {args.widget_lighthouse_runs} per widget page"
-                         + (" (one run per content page to keep the bench near 15 minutes)" if args.lighthouse_runs < 3 else ""))
+            figures, lighthouse_runs = lighthouse.run(
+                base, site_pages, widget_pages, args.lighthouse_runs, args.widget_lighthouse_runs, log=log
+            )
+            runs_note = (
+                f"{args.lighthouse_runs} run(s) per content page, {args.widget_lighthouse_runs} per widget page"
+                + (" (one run per content page to keep the bench near 15 minutes)" if args.lighthouse_runs < 3 else "")
+            )
             sections.append((f"Lighthouse 12.8.2, mobile ({runs_note})", figures))
             done("lighthouse")
         server.shutdown()
@@ -113,16 +139,22 @@ def main(argv=None) -> int:
     figures = [f for _, section in sections for f in section]
     missed = [f for f in figures if f.passed is False]
     data = {
-        "machine": {**report.machine(browser_version, lighthouse.version() if "lighthouse" in phases else None),
-                    "load_average": {k: [round(x, 2) for x in v] for k, v in load.items()}},
+        "machine": {
+            **report.machine(browser_version, lighthouse.version() if "lighthouse" in phases else None),
+            "load_average": {k: [round(x, 2) for x in v] for k, v in load.items()},
+        },
         "bench_seconds": round(total, 1),
         "phase_seconds": phase_seconds,
         "settings": vars(args) | {"output": str(args.output)},
         "targets_missed": [f.key for f in missed],
         "figures": [f.as_json() for f in figures],
-        "lighthouse": {"pages": site_pages, "widget_pages": sorted(widget_pages),
-                       "runs_per_content_page": args.lighthouse_runs, "runs_per_widget_page": args.widget_lighthouse_runs,
-                       "runs": lighthouse_runs},
+        "lighthouse": {
+            "pages": site_pages,
+            "widget_pages": sorted(widget_pages),
+            "runs_per_content_page": args.lighthouse_runs,
+            "runs_per_widget_page": args.widget_lighthouse_runs,
+            "runs": lighthouse_runs,
+        },
     }
     report.write(data, args.output)
 
@@ -133,12 +165,18 @@ def main(argv=None) -> int:
             print("\nLighthouse: what cost the points (median run of each page that missed a target)\n" + detail)
     busy = max(v[0] for v in load.values())
     if busy > data["machine"]["nproc"]:
-        print(f"\nWARNING: the machine was busy (1-minute load average up to {busy:.1f} on {data['machine']['nproc']} cores): "
-              "timings are inflated and noisy; rerun on a quiet machine before trusting a verdict.")
-    print(f"\n{len(figures)} figures, {sum(f.passed is True for f in figures)} pass, {len(missed)} miss; "
-          f"load average {load['begin'][0]:.2f} at start, {load['end'][0]:.2f} at end ({data['machine']['nproc']} cores)")
-    print(f"bench time {total / 60:.1f} min ({', '.join(f'{k} {v:.0f} s' for k, v in phase_seconds.items())}); "
-          f"results in {os.path.relpath(args.output)}")
+        print(
+            f"\nWARNING: the machine was busy (1-minute load average up to {busy:.1f} on {data['machine']['nproc']} cores): "
+            "timings are inflated and noisy; rerun on a quiet machine before trusting a verdict."
+        )
+    print(
+        f"\n{len(figures)} figures, {sum(f.passed is True for f in figures)} pass, {len(missed)} miss; "
+        f"load average {load['begin'][0]:.2f} at start, {load['end'][0]:.2f} at end ({data['machine']['nproc']} cores)"
+    )
+    print(
+        f"bench time {total / 60:.1f} min ({', '.join(f'{k} {v:.0f} s' for k, v in phase_seconds.items())}); "
+        f"results in {os.path.relpath(args.output)}"
+    )
     return 0
 
 

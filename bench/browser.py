@@ -80,6 +80,7 @@ def launch(playwright):
 
 # --- calculator start ------------------------------------------------------------------------------
 
+
 def _site_start(page, url: str) -> dict:
     page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
     page.wait_for_selector(LIVE, state="attached", timeout=TIMEOUT_MS)
@@ -131,6 +132,7 @@ def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
     _site_pair(browser, site_url)
     _floor_pair(browser, floor_url)
     for i in range(runs):
+
         def site():
             try:
                 cold, warm, sw = _site_pair(browser, site_url)
@@ -147,7 +149,7 @@ def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
                 cold, warm = None, None
             rows["floor_cold"].append(cold), rows["floor_warm"].append(warm)
 
-        for step in ((site, bare) if i % 2 == 0 else (bare, site)):
+        for step in (site, bare) if i % 2 == 0 else (bare, site):
             step()
         log(f"  start {i + 1}/{runs}  " + "  ".join(f"{k} {_ms(v[-1])}" for k, v in rows.items()))
 
@@ -158,34 +160,97 @@ def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
         return [r["ms"] - r["worker"] if r and r.get("worker") is not None else None for r in rows[name]]
 
     def timeline(name):
-        return {"load_event_ms": col(name, "load"), "worker_requested_ms": col(name, "worker"), "worker_boot_ms": col(name, "boot")}
+        return {
+            "load_event_ms": col(name, "load"),
+            "worker_requested_ms": col(name, "worker"),
+            "worker_boot_ms": col(name, "boot"),
+        }
 
     sw_note = f"service worker active before the warm navigation in {sum(map(bool, sw_ready))}/{runs} runs"
     return [
-        Figure("start.site_cold", "calculator start, cold (to 1st live result)", "ms", col("site_cold"),
-               note="navigation start to window.__ahamirror.firstLiveMs on calculators/, fresh context",
-               extra={"timeline": timeline("site_cold")}),
-        Figure("start.site_cold_worker_at", "  of which: navigation to worker request", "ms", col("site_cold", "worker"),
-               note="the widgets start the runtime in requestIdleCallback after the load event"),
-        Figure("start.site_cold_after_worker", "  of which: worker request to live result", "ms", after_worker("site_cold"),
-               note="loadPyodide, loadPackage('calculators'), import, first call, result into the page"),
-        Figure("start.site_cold_boot", "    (worker's own boot: loadPyodide + wheel + import)", "ms", col("site_cold", "boot"),
-               note="window.__ahamirror.bootMs, measured in the worker"),
-        Figure("start.site_warm", "calculator start, warm (2nd navigation)", "ms", col("site_warm"), note=sw_note,
-               extra={"timeline": timeline("site_warm")}),
-        Figure("start.floor_cold", "bare Pyodide floor, cold", "ms", col("floor_cold"),
-               note="bare page + module worker: same runtime files, loadPyodide, one line of Python",
-               extra={"timeline": timeline("floor_cold")}),
-        Figure("start.floor_cold_worker_at", "  of which: navigation to worker request", "ms", col("floor_cold", "worker"),
-               note="the floor's module script starts its worker as soon as it runs"),
-        Figure("start.floor_cold_after_worker", "  of which: worker request to result", "ms", after_worker("floor_cold"),
-               note="loadPyodide and one line of Python"),
-        Figure("start.floor_warm", "bare Pyodide floor, warm (2nd navigation)", "ms", col("floor_warm"),
-               note="HTTP cache only: the floor page registers no service worker", extra={"timeline": timeline("floor_warm")}),
-        Figure("start.cold_ratio", "calculator start / floor, cold", "x", ratios(col("site_cold"), col("floor_cold")), "<=", 1.15,
-               note="per pair of runs taken back to back"),
-        Figure("start.warm_ratio", "calculator start / floor, warm", "x", ratios(col("site_warm"), col("floor_warm")),
-               note="per pair of runs taken back to back"),
+        Figure(
+            "start.site_cold",
+            "calculator start, cold (to 1st live result)",
+            "ms",
+            col("site_cold"),
+            note="navigation start to window.__ahamirror.firstLiveMs on calculators/, fresh context",
+            extra={"timeline": timeline("site_cold")},
+        ),
+        Figure(
+            "start.site_cold_worker_at",
+            "  of which: navigation to worker request",
+            "ms",
+            col("site_cold", "worker"),
+            note="the widgets start the runtime in requestIdleCallback after the load event",
+        ),
+        Figure(
+            "start.site_cold_after_worker",
+            "  of which: worker request to live result",
+            "ms",
+            after_worker("site_cold"),
+            note="loadPyodide, loadPackage('calculators'), import, first call, result into the page",
+        ),
+        Figure(
+            "start.site_cold_boot",
+            "    (worker's own boot: loadPyodide + wheel + import)",
+            "ms",
+            col("site_cold", "boot"),
+            note="window.__ahamirror.bootMs, measured in the worker",
+        ),
+        Figure(
+            "start.site_warm",
+            "calculator start, warm (2nd navigation)",
+            "ms",
+            col("site_warm"),
+            note=sw_note,
+            extra={"timeline": timeline("site_warm")},
+        ),
+        Figure(
+            "start.floor_cold",
+            "bare Pyodide floor, cold",
+            "ms",
+            col("floor_cold"),
+            note="bare page + module worker: same runtime files, loadPyodide, one line of Python",
+            extra={"timeline": timeline("floor_cold")},
+        ),
+        Figure(
+            "start.floor_cold_worker_at",
+            "  of which: navigation to worker request",
+            "ms",
+            col("floor_cold", "worker"),
+            note="the floor's module script starts its worker as soon as it runs",
+        ),
+        Figure(
+            "start.floor_cold_after_worker",
+            "  of which: worker request to result",
+            "ms",
+            after_worker("floor_cold"),
+            note="loadPyodide and one line of Python",
+        ),
+        Figure(
+            "start.floor_warm",
+            "bare Pyodide floor, warm (2nd navigation)",
+            "ms",
+            col("floor_warm"),
+            note="HTTP cache only: the floor page registers no service worker",
+            extra={"timeline": timeline("floor_warm")},
+        ),
+        Figure(
+            "start.cold_ratio",
+            "calculator start / floor, cold",
+            "x",
+            ratios(col("site_cold"), col("floor_cold")),
+            "<=",
+            1.15,
+            note="per pair of runs taken back to back",
+        ),
+        Figure(
+            "start.warm_ratio",
+            "calculator start / floor, warm",
+            "x",
+            ratios(col("site_warm"), col("floor_warm")),
+            note="per pair of runs taken back to back",
+        ),
     ]
 
 
@@ -194,6 +259,7 @@ def _ms(value) -> str:
 
 
 # --- recalculation -----------------------------------------------------------------------------------
+
 
 def recalc_figures(browser, base: str, sessions: int = 3, edits: int = 200, log=print) -> list[Figure]:
     warmup = [11 + (i % 40) for i in range(20)]
@@ -212,17 +278,28 @@ def recalc_figures(browser, base: str, sessions: int = 3, edits: int = 200, log=
         times = out["times"]
         missing = sum(t is None for t in times)
         if missing or out["stale"] or out["source"] != "live":
-            problems.append(f"session {s + 1}: {missing} edits without an update, stale={out['stale']}, source={out['source']}")
+            problems.append(
+                f"session {s + 1}: {missing} edits without an update, stale={out['stale']}, source={out['source']}"
+            )
         good = [t for t in times if t is not None]
         p50s.append(percentile(good, 50))
         p95s.append(percentile(good, 95))
         pooled += good
-        log(f"  recalc session {s + 1}/{sessions}: p50 {p50s[-1]:.1f} ms  p95 {p95s[-1]:.1f} ms  max {max(good):.1f} ms  ({len(good)} edits)")
+        log(
+            f"  recalc session {s + 1}/{sessions}: p50 {p50s[-1]:.1f} ms  p95 {p95s[-1]:.1f} ms  max {max(good):.1f} ms  ({len(good)} edits)"
+        )
     note = f"{edits} leverage edits per session after {len(warmup)} warm-up edits; one session per fresh page"
-    extra = {"pooled": {"edits": len(pooled), "p50": percentile(pooled, 50), "p95": percentile(pooled, 95),
-                        "p99": percentile(pooled, 99), "max": max(pooled) if pooled else None,
-                        "mean": statistics.fmean(pooled) if pooled else None},
-             "problems": problems}
+    extra = {
+        "pooled": {
+            "edits": len(pooled),
+            "p50": percentile(pooled, 50),
+            "p95": percentile(pooled, 95),
+            "p99": percentile(pooled, 99),
+            "max": max(pooled) if pooled else None,
+            "mean": statistics.fmean(pooled) if pooled else None,
+        },
+        "problems": problems,
+    }
     return [
         Figure("recalc.p50", "recalculation p50 (input to DOM)", "ms", p50s, note=note, extra=extra),
         Figure("recalc.p95", "recalculation p95 (input to DOM)", "ms", p95s, "<=", 16, note=note),
@@ -230,6 +307,7 @@ def recalc_figures(browser, base: str, sessions: int = 3, edits: int = 200, log=
 
 
 # --- bytes ---------------------------------------------------------------------------------------------
+
 
 class Recorder:
     """Every request of a page (its dedicated workers included) in order, and their responses."""
@@ -250,7 +328,15 @@ class Recorder:
 
     def measure(self, responses) -> dict:
         """raw and gzip bytes of these responses' bodies, in total and for the Pyodide runtime."""
-        out = {"requests": 0, "raw": 0, "gzip": 0, "pyodide_raw": 0, "pyodide_gzip": 0, "pyodide_files": [], "unreadable": []}
+        out = {
+            "requests": 0,
+            "raw": 0,
+            "gzip": 0,
+            "pyodide_raw": 0,
+            "pyodide_gzip": 0,
+            "pyodide_files": [],
+            "unreadable": [],
+        }
         for response in responses:
             try:
                 body = response.body()
@@ -308,8 +394,10 @@ def bytes_figures(browser, base: str, content_pages: list[str], runs: int = 3, l
         content.append(_content_bytes(browser, base + CONTENT_PAGE))
         b, a = _widget_bytes(browser, base + CALC_PAGE)
         before.append(b), after.append(a)
-        log(f"  bytes {i + 1}/{runs}: {CONTENT_PAGE} {content[-1]['gzip']} gz | {CALC_PAGE} before runtime "
-            f"{b['gzip']} gz, at live result {a['gzip']} gz ({a['pyodide_gzip']} Pyodide)")
+        log(
+            f"  bytes {i + 1}/{runs}: {CONTENT_PAGE} {content[-1]['gzip']} gz | {CALC_PAGE} before runtime "
+            f"{b['gzip']} gz, at live result {a['gzip']} gz ({a['pyodide_gzip']} Pyodide)"
+        )
     sweep = {}
     for path in content_pages:
         sweep[path] = _content_bytes(browser, base + path, settle_s=1.0)
@@ -321,23 +409,69 @@ def bytes_figures(browser, base: str, content_pages: list[str], runs: int = 3, l
 
     share = [a["pyodide_gzip"] / a["gzip"] * 100 if a["gzip"] else None for a in after]
     share_raw = [a["pyodide_raw"] / a["raw"] * 100 if a["raw"] else None for a in after]
-    live_extra = {"pyodide_files": sorted(set(after[-1]["pyodide_files"])) if after else [],
-                  "requests": pick(after, "requests")}
+    live_extra = {
+        "pyodide_files": sorted(set(after[-1]["pyodide_files"])) if after else [],
+        "requests": pick(after, "requests"),
+    }
     return [
-        Figure("bytes.content.gzip", f"content page {CONTENT_PAGE}, gzip", "B", pick(content, "gzip"),
-               extra={"requests": pick(content, "requests")}),
+        Figure(
+            "bytes.content.gzip",
+            f"content page {CONTENT_PAGE}, gzip",
+            "B",
+            pick(content, "gzip"),
+            extra={"requests": pick(content, "requests")},
+        ),
         Figure("bytes.content.raw", f"content page {CONTENT_PAGE}, raw", "B", pick(content, "raw")),
-        Figure("bytes.content.pyodide", f"content page {CONTENT_PAGE}, Pyodide bytes", "B", pick(content, "pyodide_raw"), "==", 0),
-        Figure("bytes.content_all.pyodide", f"all {len(sweep)} content pages, Pyodide bytes (worst page)", "B", [worst], "==", 0,
-               note="one load per page, networkidle + 1 s", extra={"pages": {p: m["pyodide_raw"] for p, m in sweep.items()},
-                                                                  "gzip": {p: m["gzip"] for p, m in sweep.items()}}),
-        Figure("bytes.widget_before.gzip", f"widget page {CALC_PAGE} before runtime, gzip", "B", pick(before, "gzip"),
-               note="responses to requests made before the calc-worker.mjs request", extra={"requests": pick(before, "requests")}),
+        Figure(
+            "bytes.content.pyodide",
+            f"content page {CONTENT_PAGE}, Pyodide bytes",
+            "B",
+            pick(content, "pyodide_raw"),
+            "==",
+            0,
+        ),
+        Figure(
+            "bytes.content_all.pyodide",
+            f"all {len(sweep)} content pages, Pyodide bytes (worst page)",
+            "B",
+            [worst],
+            "==",
+            0,
+            note="one load per page, networkidle + 1 s",
+            extra={
+                "pages": {p: m["pyodide_raw"] for p, m in sweep.items()},
+                "gzip": {p: m["gzip"] for p, m in sweep.items()},
+            },
+        ),
+        Figure(
+            "bytes.widget_before.gzip",
+            f"widget page {CALC_PAGE} before runtime, gzip",
+            "B",
+            pick(before, "gzip"),
+            note="responses to requests made before the calc-worker.mjs request",
+            extra={"requests": pick(before, "requests")},
+        ),
         Figure("bytes.widget_before.raw", f"widget page {CALC_PAGE} before runtime, raw", "B", pick(before, "raw")),
-        Figure("bytes.widget_before.pyodide", f"widget page {CALC_PAGE} before runtime, Pyodide", "B", pick(before, "pyodide_raw")),
-        Figure("bytes.widget_live.gzip", f"widget page {CALC_PAGE} at live result, gzip", "B", pick(after, "gzip"), extra=live_extra),
+        Figure(
+            "bytes.widget_before.pyodide",
+            f"widget page {CALC_PAGE} before runtime, Pyodide",
+            "B",
+            pick(before, "pyodide_raw"),
+        ),
+        Figure(
+            "bytes.widget_live.gzip",
+            f"widget page {CALC_PAGE} at live result, gzip",
+            "B",
+            pick(after, "gzip"),
+            extra=live_extra,
+        ),
         Figure("bytes.widget_live.raw", f"widget page {CALC_PAGE} at live result, raw", "B", pick(after, "raw")),
         Figure("bytes.widget_live.pyodide_gzip", "  of which Pyodide runtime, gzip", "B", pick(after, "pyodide_gzip")),
-        Figure("bytes.widget_live.pyodide_share", "  Pyodide share of the gzip bytes", "%", share,
-               extra={"share_of_raw_percent": share_raw}),
+        Figure(
+            "bytes.widget_live.pyodide_share",
+            "  Pyodide share of the gzip bytes",
+            "%",
+            share,
+            extra={"share_of_raw_percent": share_raw},
+        ),
     ]

@@ -39,7 +39,9 @@ def plain_config(folder: pathlib.Path) -> pathlib.Path:
     config = site_config()
     config["strict"] = False
     config.pop("hooks", None)
-    config["plugins"] = [p for p in config.get("plugins", []) if not (p == "macros" or (isinstance(p, dict) and "macros" in p))]
+    config["plugins"] = [
+        p for p in config.get("plugins", []) if not (p == "macros" or (isinstance(p, dict) and "macros" in p))
+    ]
     config["extra_javascript"] = [s for s in config.get("extra_javascript", []) if "widgets" not in str(s)]
     config["docs_dir"] = str(ROOT / config.get("docs_dir", "docs"))
     theme = config.get("theme", {})
@@ -57,8 +59,13 @@ def plain_config(folder: pathlib.Path) -> pathlib.Path:
 def _build(args: list, site_dir: pathlib.Path) -> float:
     env = {**os.environ, **BUILD_ENV}
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", *args, "--site-dir", str(site_dir)],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args, "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"mkdocs build {' '.join(args)} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
@@ -73,7 +80,7 @@ def run(tmp: pathlib.Path, runs: int = 5, log=print) -> tuple[list[Figure], path
     full_times, plain_times, last_full = [], [], None
     for i in range(runs):
         order = (("full", []), ("plain", ["-f", str(plain)]))
-        for kind, args in (order if i % 2 == 0 else order[::-1]):
+        for kind, args in order if i % 2 == 0 else order[::-1]:
             site_dir = builds / f"{kind}-{i}"
             seconds = _build(args, site_dir)
             (full_times if kind == "full" else plain_times).append(seconds)
@@ -87,9 +94,21 @@ def run(tmp: pathlib.Path, runs: int = 5, log=print) -> tuple[list[Figure], path
     note = "python -m mkdocs build --site-dir <tmp>, wall time incl. interpreter start and the post-build hooks"
     figures = [
         Figure("build.full", "mkdocs build (site)", "s", full_times, note=note),
-        Figure("build.plain", "plain Material build (no macros/hooks/widgets)", "s", plain_times,
-               note="same Markdown and theme; mkdocs.yml minus the macros plugin, hooks and widgets.mjs, strict off"),
-        Figure("build.ratio", "build ratio site / plain", "x", ratios(full_times, plain_times),
-               op="<=", limit=1.5, note="per pair of runs taken back to back; target from issue 5"),
+        Figure(
+            "build.plain",
+            "plain Material build (no macros/hooks/widgets)",
+            "s",
+            plain_times,
+            note="same Markdown and theme; mkdocs.yml minus the macros plugin, hooks and widgets.mjs, strict off",
+        ),
+        Figure(
+            "build.ratio",
+            "build ratio site / plain",
+            "x",
+            ratios(full_times, plain_times),
+            op="<=",
+            limit=1.5,
+            note="per pair of runs taken back to back; target from issue 5",
+        ),
     ]
     return figures, last_full

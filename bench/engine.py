@@ -11,7 +11,15 @@ def run(repeats: int = engine_bench.REPEATS) -> list[Figure]:
         ladder = "ladder" in name
         scale, unit, limit = (1e3, "ms", 2) if ladder else (1e6, "us", 20)
         key = "engine." + ("ladder" if ladder else name.split(": ", 1)[-1].replace(" ", "_").replace("+", "plus"))
-        figures.append(Figure(key, ("engine " + name) if ladder else "engine " + name.replace("liquidation_price: ", "liquidation_price "),
-                              unit, [s * scale for s in samples], "<=", limit,
-                              note="per call" if not ladder else "per 1-100x ladder"))
+        figures.append(
+            Figure(
+                key,
+                ("engine " + name) if ladder else "engine " + name.replace("liquidation_price: ", "liquidation_price "),
+                unit,
+                [s * scale for s in samples],
+                "<=",
+                limit,
+                note="per call" if not ladder else "per 1-100x ladder",
+            )
+        )
     return figures

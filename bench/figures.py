@@ -9,15 +9,15 @@ OPS = {"<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, "==": lambda a, b: 
 
 @dataclass
 class Figure:
-    key: str                    # stable id in results.json, e.g. "start.cold_ratio"
-    name: str                   # the table's label
-    unit: str                   # s, ms, us, x, B, %, score
-    samples: list               # one value per run (None for a failed run, left out of the stats)
-    op: str | None = None       # "<=", ">=", "==" or None (reported, no target)
+    key: str  # stable id in results.json, e.g. "start.cold_ratio"
+    name: str  # the table's label
+    unit: str  # s, ms, us, x, B, %, score
+    samples: list  # one value per run (None for a failed run, left out of the stats)
+    op: str | None = None  # "<=", ">=", "==" or None (reported, no target)
     limit: float | None = None
     note: str = ""
     extra: dict = field(default_factory=dict)
-    judge: str = "median"       # "median": the median meets the target; "all": every value does
+    judge: str = "median"  # "median": the median meets the target; "all": every value does
 
     @property
     def values(self) -> list:
@@ -53,9 +53,21 @@ class Figure:
         return OPS[self.op](self.median, self.limit)
 
     def as_json(self) -> dict:
-        return {"key": self.key, "name": self.name, "unit": self.unit, "median": self.median,
-                "min": self.min, "max": self.max, "runs": len(self.values), "failed_runs": len(self.samples) - len(self.values),
-                "samples": self.samples, "target": self.target, "pass": self.passed, "note": self.note, **self.extra}
+        return {
+            "key": self.key,
+            "name": self.name,
+            "unit": self.unit,
+            "median": self.median,
+            "min": self.min,
+            "max": self.max,
+            "runs": len(self.values),
+            "failed_runs": len(self.samples) - len(self.values),
+            "samples": self.samples,
+            "target": self.target,
+            "pass": self.passed,
+            "note": self.note,
+            **self.extra,
+        }
 
 
 def ratios(numerators, denominators) -> list:

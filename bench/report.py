@@ -22,11 +22,12 @@ def machine(browser_version: str | None, lighthouse_version: str | None) -> dict
 
     try:
         from macros.runtime import pyodide_version
+
         pyodide = pyodide_version()
     except Exception:
         pyodide = None
     return {
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "nproc": int(command("nproc") or os.cpu_count() or 0),
         "cpu": _cpu_model(),
         "platform": platform.platform(),
@@ -66,8 +67,14 @@ def table(sections: list[tuple[str, list]]) -> str:
         if n in marks:
             lines.append(row[0])
             continue
-        cells = [row[0].ljust(widths[0]), row[1].rjust(widths[1]), row[2].ljust(widths[2]), row[3].rjust(widths[3]),
-                 row[4].ljust(widths[4]), row[5]]
+        cells = [
+            row[0].ljust(widths[0]),
+            row[1].rjust(widths[1]),
+            row[2].ljust(widths[2]),
+            row[3].rjust(widths[3]),
+            row[4].ljust(widths[4]),
+            row[5],
+        ]
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("-" * len(lines[-1]))
@@ -91,23 +98,35 @@ def costs(lighthouse_runs: dict, widget_pages: set) -> str:
         if run["performance"] >= 95 and run["accessibility"] == 100 and not (widget and tbt > 50):
             continue
         missed += 1
-        lost = ", ".join(f"{k.replace('-', ' ')} -{v}" for k, v in sorted(run["points_lost"].items(), key=lambda kv: -kv[1]) if v >= 0.5)
-        lines.append(f"{page or '/'}{' (widget page)' if widget else ''}: perf {run['performance']}, a11y {run['accessibility']}; "
-                     f"FCP {m['first-contentful-paint']:.0f} ms, LCP {m['largest-contentful-paint']:.0f} ms, TBT {tbt:.0f} ms; "
-                     f"points lost: {lost or 'none'}")
+        lost = ", ".join(
+            f"{k.replace('-', ' ')} -{v}"
+            for k, v in sorted(run["points_lost"].items(), key=lambda kv: -kv[1])
+            if v >= 0.5
+        )
+        lines.append(
+            f"{page or '/'}{' (widget page)' if widget else ''}: perf {run['performance']}, a11y {run['accessibility']}; "
+            f"FCP {m['first-contentful-paint']:.0f} ms, LCP {m['largest-contentful-paint']:.0f} ms, TBT {tbt:.0f} ms; "
+            f"points lost: {lost or 'none'}"
+        )
         for audit in run["accessibility_failed"]:
-            lines.append(f"    a11y fails {audit['id']} (weight {audit['weight']}): {audit['items'][0] if audit['items'] else audit['title']}")
+            lines.append(
+                f"    a11y fails {audit['id']} (weight {audit['weight']}): {audit['items'][0] if audit['items'] else audit['title']}"
+            )
         if widget:
             tasks = ", ".join(f"{t['ms']} ms {short(t['url'])}" for t in run["long_tasks"][:4])
             lines.append(f"    longest main-thread tasks (simulated, x4 CPU): {tasks or 'none'}")
             boot = ", ".join(f"{short(b['url'])} {b['total_ms']} ms" for b in run["bootup"][:3])
             lines.append(f"    main-thread time by script: {boot}")
-            lines.append(f"    main-thread time by kind: {', '.join(f'{k} {v} ms' for k, v in list(run['mainthread'].items())[:4])}")
+            lines.append(
+                f"    main-thread time by kind: {', '.join(f'{k} {v} ms' for k, v in list(run['mainthread'].items())[:4])}"
+            )
     n = len(lighthouse_runs)
     common = sorted(shared.items(), key=lambda kv: -len(kv[1]))[:8]
     if common:
-        lines.append(f"diagnostics not passed, on how many of the {n} pages: " +
-                     "; ".join(f"{name} {len(pages)}/{n}" for name, pages in common))
+        lines.append(
+            f"diagnostics not passed, on how many of the {n} pages: "
+            + "; ".join(f"{name} {len(pages)}/{n}" for name, pages in common)
+        )
     return "\n".join(lines)
 
 

@@ -7,10 +7,19 @@ the visitor's browser under Pyodide, and is tested by pytest.
 from .engine import LiquidationResult, liquidation_price
 from .errors import InputError
 from .ladder import LadderRow, leverage_ladder
-from .tiers import PRESETS as TIER_PRESETS, Tier, TierTable
+from .tiers import PRESETS as TIER_PRESETS
+from .tiers import Tier, TierTable
 from .venues import VENUES, Venue
 
 __all__ = [
-    "InputError", "LadderRow", "LiquidationResult", "TIER_PRESETS", "Tier", "TierTable", "VENUES",
-    "Venue", "leverage_ladder", "liquidation_price",
+    "InputError",
+    "LadderRow",
+    "LiquidationResult",
+    "TIER_PRESETS",
+    "Tier",
+    "TierTable",
+    "VENUES",
+    "Venue",
+    "leverage_ladder",
+    "liquidation_price",
 ]

@@ -13,9 +13,22 @@ from .errors import InputError
 from .ladder import leverage_ladder
 
 _LIQUIDATION_FIELDS = (
-    "venue", "side", "contract", "margin_mode", "entry_price", "quantity", "leverage", "margin",
-    "maintenance_margin_rate", "maintenance_amount", "tiers", "other_maintenance",
-    "other_unrealized_pnl", "extra_margin", "taker_fee_rate", "funding_paid",
+    "venue",
+    "side",
+    "contract",
+    "margin_mode",
+    "entry_price",
+    "quantity",
+    "leverage",
+    "margin",
+    "maintenance_margin_rate",
+    "maintenance_amount",
+    "tiers",
+    "other_maintenance",
+    "other_unrealized_pnl",
+    "extra_margin",
+    "taker_fee_rate",
+    "funding_paid",
 )
 _LADDER_FIELDS = ("venue", "maintenance_margin_rate", "taker_fee_rate", "contract", "entry_price")
 

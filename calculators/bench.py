@@ -13,15 +13,35 @@ from .engine import liquidation_price
 from .ladder import leverage_ladder
 
 CASES = {
-    "binance isolated long": dict(venue="binance", side="long", entry_price=50000, quantity=0.02, leverage=20,
-                                  maintenance_margin_rate=0.004),
-    "okx cross short + fee": dict(venue="okx", side="short", margin_mode="cross", entry_price=60000, quantity=1.5,
-                                  leverage=10, margin=20000, maintenance_margin_rate=0.005, taker_fee_rate=0.0005,
-                                  other_maintenance=120, other_unrealized_pnl=-300),
-    "binance tiers preset": dict(venue="binance", side="long", entry_price=60000, quantity=40, leverage=20,
-                                 tiers="binance-btcusdt-2024-10"),
-    "bitmex inverse": dict(venue="bitmex", side="long", contract="inverse", entry_price=60000, quantity=100000,
-                           leverage=25, maintenance_margin_rate=0.0035, taker_fee_rate=0.00075),
+    "binance isolated long": dict(
+        venue="binance", side="long", entry_price=50000, quantity=0.02, leverage=20, maintenance_margin_rate=0.004
+    ),
+    "okx cross short + fee": dict(
+        venue="okx",
+        side="short",
+        margin_mode="cross",
+        entry_price=60000,
+        quantity=1.5,
+        leverage=10,
+        margin=20000,
+        maintenance_margin_rate=0.005,
+        taker_fee_rate=0.0005,
+        other_maintenance=120,
+        other_unrealized_pnl=-300,
+    ),
+    "binance tiers preset": dict(
+        venue="binance", side="long", entry_price=60000, quantity=40, leverage=20, tiers="binance-btcusdt-2024-10"
+    ),
+    "bitmex inverse": dict(
+        venue="bitmex",
+        side="long",
+        contract="inverse",
+        entry_price=60000,
+        quantity=100000,
+        leverage=25,
+        maintenance_margin_rate=0.0035,
+        taker_fee_rate=0.00075,
+    ),
 }
 
 

@@ -8,17 +8,25 @@ from .engine import liquidation_price, state_at
 
 @dataclass(frozen=True, slots=True)
 class DrawdownRow:
-    move: float                   # fraction the price falls (for a long)
-    spot_change: float            # change in a spot holding's value: simply -move
-    leveraged_liquidated: bool    # True once the move reaches the liquidation threshold
+    move: float  # fraction the price falls (for a long)
+    spot_change: float  # change in a spot holding's value: simply -move
+    leveraged_liquidated: bool  # True once the move reaches the liquidation threshold
     leveraged_margin_change: float  # change in the margin's value (-1.0 means all of it)
 
 
-def spot_vs_leveraged(moves, *, leverage, venue, maintenance_margin_rate, entry_price, quantity=1.0, taker_fee_rate=0.0):
+def spot_vs_leveraged(
+    moves, *, leverage, venue, maintenance_margin_rate, entry_price, quantity=1.0, taker_fee_rate=0.0
+):
     """What the same fall does to a spot holding and to a leveraged long with margin = notional / L."""
-    result = liquidation_price(venue=venue, side="long", entry_price=entry_price, quantity=quantity,
-                               leverage=leverage, maintenance_margin_rate=maintenance_margin_rate,
-                               taker_fee_rate=taker_fee_rate)
+    result = liquidation_price(
+        venue=venue,
+        side="long",
+        entry_price=entry_price,
+        quantity=quantity,
+        leverage=leverage,
+        maintenance_margin_rate=maintenance_margin_rate,
+        taker_fee_rate=taker_fee_rate,
+    )
     rows = []
     for move in moves:
         liquidated = result.adverse_move is not None and move >= result.adverse_move
@@ -34,21 +42,31 @@ def spot_vs_leveraged(moves, *, leverage, venue, maintenance_margin_rate, entry_
 class PathStep:
     label: str
     price: float
-    move: float            # fraction against the position from entry
-    equity: float          # margin plus unrealised PnL
-    maintenance: float     # requirement at this price
-    margin_ratio: float    # maintenance / equity: liquidation at 100 %
+    move: float  # fraction against the position from entry
+    equity: float  # margin plus unrealised PnL
+    maintenance: float  # requirement at this price
+    margin_ratio: float  # maintenance / equity: liquidation at 100 %
 
 
-def liquidation_path(*, venue, side, entry_price, quantity, leverage, maintenance_margin_rate,
-                     moves=(0.0, 0.02, 0.05, 0.08)):
+def liquidation_path(
+    *, venue, side, entry_price, quantity, leverage, maintenance_margin_rate, moves=(0.0, 0.02, 0.05, 0.08)
+):
     """Equity and margin ratio at a few points along an adverse move, ending where liquidation
     triggers (margin ratio 100 %). Steps at or past the trigger are dropped."""
-    result = liquidation_price(venue=venue, side=side, entry_price=entry_price, quantity=quantity,
-                               leverage=leverage, maintenance_margin_rate=maintenance_margin_rate)
+    result = liquidation_price(
+        venue=venue,
+        side=side,
+        entry_price=entry_price,
+        quantity=quantity,
+        leverage=leverage,
+        maintenance_margin_rate=maintenance_margin_rate,
+    )
     s = 1 if side == "long" else -1
-    points = [("Entry" if m == 0 else "Market moves against you", m) for m in moves
-              if result.adverse_move is None or m < result.adverse_move]
+    points = [
+        ("Entry" if m == 0 else "Market moves against you", m)
+        for m in moves
+        if result.adverse_move is None or m < result.adverse_move
+    ]
     if result.adverse_move is not None:
         points.append(("Liquidation triggers", result.adverse_move))
     steps = []

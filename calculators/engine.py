@@ -14,9 +14,18 @@ from dataclasses import dataclass, field
 
 from . import inputs
 from .errors import InputError
-from .tiers import Tier, TierTable, resolve as resolve_tiers
+from .tiers import Tier, TierTable
+from .tiers import resolve as resolve_tiers
 from .venues import (
-    CLOSE_FEE_AT_BANKRUPTCY, ENTRY, INVERSE, LINEAR, MARK, OPEN_AND_CLOSE_FEES, VENUE_KEYS, VENUES, Venue,
+    CLOSE_FEE_AT_BANKRUPTCY,
+    ENTRY,
+    INVERSE,
+    LINEAR,
+    MARK,
+    OPEN_AND_CLOSE_FEES,
+    VENUE_KEYS,
+    VENUES,
+    Venue,
 )
 
 SIDES = ("long", "short")
@@ -31,13 +40,13 @@ CROSS_WARNING = (
 
 @dataclass(frozen=True, slots=True)
 class LiquidationResult:
-    price: float | None              # liquidation price; None when no positive price exists
-    bankruptcy_price: float | None   # where the margin is exactly used up
-    adverse_move: float | None       # fraction of entry the market must move against you (>= 0)
-    initial_margin: float            # margin the position opened with (settlement currency)
-    maintenance_margin: float        # requirement at the liquidation price (or at entry if none)
+    price: float | None  # liquidation price; None when no positive price exists
+    bankruptcy_price: float | None  # where the margin is exactly used up
+    adverse_move: float | None  # fraction of entry the market must move against you (>= 0)
+    initial_margin: float  # margin the position opened with (settlement currency)
+    maintenance_margin: float  # requirement at the liquidation price (or at entry if none)
     loss_at_liquidation: float | None  # loss on the position when liquidation triggers
-    tier: Tier | None                # the bracket used, when tiers were given
+    tier: Tier | None  # the bracket used, when tiers were given
     venue: str
     warnings: tuple[str, ...]
     side: str
@@ -45,13 +54,13 @@ class LiquidationResult:
     margin_mode: str
     entry_price: float
     quantity: float
-    leverage: float                  # as given, or notional / margin
-    notional: float                  # position value at entry, in the settlement currency
-    margin: float                    # collateral counted as equity (after fees and extra margin)
-    settlement: str                  # "quote" (linear) or "base" (inverse: margin in the coin)
-    convention: str                  # one plain line on how this venue computes it
-    maintenance_margin_rate: float   # the rate used (the bracket's, when tiers were given)
-    maintenance_amount: float        # the deduction used
+    leverage: float  # as given, or notional / margin
+    notional: float  # position value at entry, in the settlement currency
+    margin: float  # collateral counted as equity (after fees and extra margin)
+    settlement: str  # "quote" (linear) or "base" (inverse: margin in the coin)
+    convention: str  # one plain line on how this venue computes it
+    maintenance_margin_rate: float  # the rate used (the bracket's, when tiers were given)
+    maintenance_amount: float  # the deduction used
     taker_fee_rate: float
     _position: "_Position" = field(repr=False, compare=False, default=None)
 
@@ -60,21 +69,27 @@ class LiquidationResult:
         data["warnings"] = list(self.warnings)
         if self.tier is not None:
             t = self.tier
-            data["tier"] = {"floor": t.floor, "cap": t.cap, "max_leverage": t.max_leverage,
-                            "maintenance_margin_rate": t.rate, "maintenance_amount": t.amount}
+            data["tier"] = {
+                "floor": t.floor,
+                "cap": t.cap,
+                "max_leverage": t.max_leverage,
+                "maintenance_margin_rate": t.rate,
+                "maintenance_amount": t.amount,
+            }
         return data
 
 
 @dataclass(frozen=True, slots=True)
 class _Position:
     """Checked inputs, reduced to the numbers the model needs."""
+
     venue: Venue
     s: int
     contract: str
     entry: float
     quantity: float
-    margin: float        # equity at entry, before other positions: M + extra - funding (+ fees)
-    other: float         # other positions: U - TMM (cross only)
+    margin: float  # equity at entry, before other positions: M + extra - funding (+ fees)
+    other: float  # other positions: U - TMM (cross only)
     fee: float
 
 
@@ -143,7 +158,9 @@ def liquidation_price(
     other_pnl = inputs.optional_number("other_unrealized_pnl", other_unrealized_pnl)
     if not cross and (other_mm or other_pnl):
         field = "other_maintenance" if other_mm else "other_unrealized_pnl"
-        raise InputError(field, "Other positions only count in cross margin: switch margin mode to cross or clear this field.")
+        raise InputError(
+            field, "Other positions only count in cross margin: switch margin mode to cross or clear this field."
+        )
 
     position = _Position(the_venue, s, contract, entry, qty, base_margin + extra - funding, other_pnl - other_mm, fee)
     _check_rate_plus_fee(the_venue, table, rate, fee)
@@ -153,8 +170,22 @@ def liquidation_price(
     else:
         tier, price = None, _solve(position, rate, amount)
 
-    return _result(position, price, rate, amount, tier, venue_key, side, margin_mode, lev, notional,
-                   initial, cross, fee, taker_fee_rate)
+    return _result(
+        position,
+        price,
+        rate,
+        amount,
+        tier,
+        venue_key,
+        side,
+        margin_mode,
+        lev,
+        notional,
+        initial,
+        cross,
+        fee,
+        taker_fee_rate,
+    )
 
 
 def _maintenance(venue: Venue, venue_key, rate, amount, tiers):
@@ -176,7 +207,9 @@ def _check_leverage(lev: float, cap: float, venue: Venue, table: TierTable | Non
     if lev < 1:
         raise InputError("leverage", "Leverage must be at least 1 (1 means no borrowed exposure).")
     if lev > cap:
-        where = f"this position size in the {table.symbol} brackets" if table and cap < venue.max_leverage else venue.name
+        where = (
+            f"this position size in the {table.symbol} brackets" if table and cap < venue.max_leverage else venue.name
+        )
         raise InputError("leverage", f"Leverage above {cap:g}x is not offered for {where}; enter {cap:g} or less.")
 
 
@@ -186,8 +219,11 @@ def _check_rate_plus_fee(venue: Venue, table: TierTable | None, rate: float, fee
         return
     highest = max(t.rate for t in table.tiers) if table is not None else rate
     if highest + fee >= 1:
-        raise InputError("taker_fee_rate", f"{venue.name} reserves the taker fee inside maintenance: the maintenance rate "
-                                           "plus the taker fee must stay below 100 %.")
+        raise InputError(
+            "taker_fee_rate",
+            f"{venue.name} reserves the taker fee inside maintenance: the maintenance rate "
+            "plus the taker fee must stay below 100 %.",
+        )
 
 
 def _opening_fees(venue: Venue, s: int, contract: str, notional: float, lev: float, fee: float) -> float:
@@ -279,7 +315,10 @@ def _solve_with_tiers(p: _Position, table: TierTable) -> tuple[Tier, float | Non
         # there); allow for the last bit of rounding.
         if tier.floor * (1 - 1e-9) <= notional <= tier.cap * (1 + 1e-9):
             return tier, price
-    raise InputError("tiers", "These brackets leave no consistent liquidation price; check that each bracket's maintenance amount continues the previous one.")
+    raise InputError(
+        "tiers",
+        "These brackets leave no consistent liquidation price; check that each bracket's maintenance amount continues the previous one.",
+    )
 
 
 def _result(p, price, rate, amount, tier, venue_key, side, margin_mode, lev, notional, initial, cross, fee, raw_fee):
@@ -300,8 +339,9 @@ def _result(p, price, rate, amount, tier, venue_key, side, margin_mode, lev, not
     elif price is None:
         adverse = None
         warnings.append(
-            "No liquidation price above zero: the margin covers a fall all the way to zero." if s == 1 else
-            "No finite liquidation price: the margin covers any rise against this position."
+            "No liquidation price above zero: the margin covers a fall all the way to zero."
+            if s == 1
+            else "No finite liquidation price: the margin covers any rise against this position."
         )
     else:
         adverse = max(0.0, s * (e - price) / e)
@@ -314,7 +354,9 @@ def _result(p, price, rate, amount, tier, venue_key, side, margin_mode, lev, not
         maintenance = m0 + m1 * x_price
 
     if raw_fee is not None and fee > 0 and not venue.uses_taker_fee:
-        warnings.append(f"{venue.name}'s liquidation formula does not include trading fees; the taker fee was not used.")
+        warnings.append(
+            f"{venue.name}'s liquidation formula does not include trading fees; the taker fee was not used."
+        )
     if not linear:
         warnings.append("Inverse contract: margin, maintenance and losses are in the coin, not in dollars.")
 

@@ -41,9 +41,7 @@ def number(field: str, value) -> float:
         try:
             value = float(text)
         except ValueError:
-            raise InputError(
-                field, f"{label(field)} must be a number such as 42 or 0.5; got {_quote(text)}."
-            ) from None
+            raise InputError(field, f"{label(field)} must be a number such as 42 or 0.5; got {_quote(text)}.") from None
     elif isinstance(value, (int, float)):
         try:
             value = float(value)
@@ -86,8 +84,7 @@ def rate(field: str, value, default: float | None = None) -> float:
     if not 0 <= result < 1:
         raise InputError(
             field,
-            f"{label(field)} must be a fraction from 0 up to (not including) 1, "
-            f"e.g. 0.005 for 0.5 %; got {result:g}.",
+            f"{label(field)} must be a fraction from 0 up to (not including) 1, e.g. 0.005 for 0.5 %; got {result:g}.",
         )
     return result
 

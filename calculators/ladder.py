@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from . import inputs
-from .engine import CONTRACTS, _Position, _check_rate_plus_fee, _opening_fees, _solve
+from .engine import CONTRACTS, _check_rate_plus_fee, _opening_fees, _Position, _solve
 from .errors import InputError
 from .venues import LINEAR, VENUE_KEYS, VENUES
 
@@ -11,12 +11,12 @@ from .venues import LINEAR, VENUE_KEYS, VENUES
 @dataclass(frozen=True, slots=True)
 class LadderRow:
     leverage: float
-    long_adverse_move: float | None   # None: no liquidation price (e.g. a 1x linear long)
+    long_adverse_move: float | None  # None: no liquidation price (e.g. a 1x linear long)
     short_adverse_move: float | None
     long_price: float | None
     short_price: float | None
-    textbook_move: float              # the rule of thumb 1/L - m (can be negative: no buffer)
-    within_venue_cap: bool            # False: the venue does not offer this leverage
+    textbook_move: float  # the rule of thumb 1/L - m (can be negative: no buffer)
+    within_venue_cap: bool  # False: the venue does not offer this leverage
 
     def to_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -40,7 +40,9 @@ def leverage_ladder(
     the_venue = VENUES[venue_key]
     contract = inputs.choice("contract", contract, CONTRACTS, default=LINEAR)
     if contract not in the_venue.contracts:
-        raise InputError("contract", f"{the_venue.name} is modelled here for {' and '.join(the_venue.contracts)} contracts only.")
+        raise InputError(
+            "contract", f"{the_venue.name} is modelled here for {' and '.join(the_venue.contracts)} contracts only."
+        )
     rate = inputs.rate("maintenance_margin_rate", maintenance_margin_rate)
     fee = inputs.rate("taker_fee_rate", taker_fee_rate, default=0.0)
     entry = inputs.positive("entry_price", entry_price)
@@ -59,15 +61,17 @@ def leverage_ladder(
             position = _Position(the_venue, s, contract, entry, quantity, margin, 0.0, fee)
             prices.append(_solve(position, rate, 0.0))
         long_price, short_price = prices
-        rows.append(LadderRow(
-            leverage=lev,
-            long_adverse_move=None if long_price is None else max(0.0, (entry - long_price) / entry),
-            short_adverse_move=None if short_price is None else max(0.0, (short_price - entry) / entry),
-            long_price=long_price,
-            short_price=short_price,
-            textbook_move=1 / lev - rate,
-            within_venue_cap=lev <= the_venue.max_leverage,
-        ))
+        rows.append(
+            LadderRow(
+                leverage=lev,
+                long_adverse_move=None if long_price is None else max(0.0, (entry - long_price) / entry),
+                short_adverse_move=None if short_price is None else max(0.0, (short_price - entry) / entry),
+                long_price=long_price,
+                short_price=short_price,
+                textbook_move=1 / lev - rate,
+                within_venue_cap=lev <= the_venue.max_leverage,
+            )
+        )
     return rows
 
 

@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 
 from . import formatting, inputs
 from .engine import SIDES, _check_leverage, liquidation_price
-from .stops import planned_exit
 from .errors import InputError
+from .stops import planned_exit
 from .venues import LINEAR, VENUE_KEYS, VENUES
 
 PAUSE_SECONDS = 30  # how long the visitor waits between writing the answers and the order
@@ -35,20 +35,78 @@ DEFAULT_VENUE = "binance"
 
 # Answers that fill the box without answering, compared after lower-casing and dropping
 # punctuation ("N/A." -> "n a", "I don't know" -> "i dont know").
-PLACEHOLDERS = frozenset({
-    "n a", "na", "none", "idk", "no", "nothing", "asdf", "nope", "nil", "null", "nan", "tbd", "todo",
-    "test", "testing", "x", "xx", "xxx", "ok", "okay", "yes", "dunno", "whatever", "same", "blah",
-    "qwerty", "lol", "not sure", "no idea", "no idea at all", "no clue", "no clue at all", "i have no clue",
-    "idk lol", "none at all", "nothing at all", "no reason",
-    "i dont know", "i do not know", "i have no idea", "i dont have one", "i do not have one",
-    "not sure yet", "same as above", "see above", "as above", "no comment", "nothing really",
-    "there is none", "there isnt one", "there is no reason", "no reason to wait",
-    "nothing would prove me wrong", "nothing can prove me wrong", "nothing will prove me wrong",
-    "nothing would prove it wrong", "nothing can prove it wrong", "nothing will prove it wrong",
-    "i am not wrong", "im not wrong", "i wont be wrong", "i will not be wrong", "it cant go wrong",
-    "no reason to do nothing", "i cant think of one", "i cannot think of one", "i cant think of any",
-    "i cannot think of any",
-})
+PLACEHOLDERS = frozenset(
+    {
+        "n a",
+        "na",
+        "none",
+        "idk",
+        "no",
+        "nothing",
+        "asdf",
+        "nope",
+        "nil",
+        "null",
+        "nan",
+        "tbd",
+        "todo",
+        "test",
+        "testing",
+        "x",
+        "xx",
+        "xxx",
+        "ok",
+        "okay",
+        "yes",
+        "dunno",
+        "whatever",
+        "same",
+        "blah",
+        "qwerty",
+        "lol",
+        "not sure",
+        "no idea",
+        "no idea at all",
+        "no clue",
+        "no clue at all",
+        "i have no clue",
+        "idk lol",
+        "none at all",
+        "nothing at all",
+        "no reason",
+        "i dont know",
+        "i do not know",
+        "i have no idea",
+        "i dont have one",
+        "i do not have one",
+        "not sure yet",
+        "same as above",
+        "see above",
+        "as above",
+        "no comment",
+        "nothing really",
+        "there is none",
+        "there isnt one",
+        "there is no reason",
+        "no reason to wait",
+        "nothing would prove me wrong",
+        "nothing can prove me wrong",
+        "nothing will prove me wrong",
+        "nothing would prove it wrong",
+        "nothing can prove it wrong",
+        "nothing will prove it wrong",
+        "i am not wrong",
+        "im not wrong",
+        "i wont be wrong",
+        "i will not be wrong",
+        "it cant go wrong",
+        "no reason to do nothing",
+        "i cant think of one",
+        "i cannot think of one",
+        "i cant think of any",
+        "i cannot think of any",
+    }
+)
 # Keyboard mash and filler words that give an answer away wherever they appear.
 FILLER_WORDS = frozenset({"asdf", "asdfgh", "asdfghjkl", "qwerty", "qwertyuiop", "lorem", "ipsum", "jkl", "zxcv"})
 
@@ -87,13 +145,13 @@ class Check:
 
 @dataclass(frozen=True, slots=True)
 class PauseResult:
-    verdict: str                       # "ready" | "pause" | "not-ready"
-    headline: str                      # one plain sentence for a person
+    verdict: str  # "ready" | "pause" | "not-ready"
+    headline: str  # one plain sentence for a person
     checks: tuple[Check, ...]
-    liquidation_price: float | None    # None: not computed (context missing) or no positive price
+    liquidation_price: float | None  # None: not computed (context missing) or no positive price
     loss_at_invalidation: float | None  # quote currency; None unless computed on the losing side
-    loss_share: float | None           # loss_at_invalidation / account_balance
-    seconds_remaining: int             # 0 once the pause is done
+    loss_share: float | None  # loss_at_invalidation / account_balance
+    seconds_remaining: int  # 0 once the pause is done
 
     def to_dict(self) -> dict:
         return {
@@ -170,6 +228,7 @@ def evaluate_pause(
 
 # --- the written answers ------------------------------------------------------------------------
 
+
 def _clean(value) -> str:
     """The first MAX_ANSWER_CHARS characters of an answer, with control characters as spaces.
 
@@ -199,7 +258,7 @@ def _is_placeholder(text: str) -> bool:
     tokens = key.split()
     return (
         key in PLACEHOLDERS
-        or len(set(key.replace(" ", ""))) == 1        # "aaaa", "1111", "x x x"
+        or len(set(key.replace(" ", ""))) == 1  # "aaaa", "1111", "x x x"
         or (len(tokens) > 1 and len(set(tokens)) == 1)  # "blah blah blah"
         or any(token in FILLER_WORDS for token in tokens)
     )
@@ -220,9 +279,9 @@ def _answer_check(name: str, text: str, same: bool) -> tuple[Check, bool]:
         return Check(name, False, f"That is a placeholder, not an answer: write {question}."), False
     if _words(text) < MIN_WORDS or len(text) < MIN_CHARS:
         return Check(
-            name, False,
-            f"Too short to be an answer: write {question}, in at least {MIN_WORDS} words "
-            f"and {MIN_CHARS} characters.",
+            name,
+            False,
+            f"Too short to be an answer: write {question}, in at least {MIN_WORDS} words and {MIN_CHARS} characters.",
         ), False
     if same:
         other = FIELD_NAMES["reason_to_wait" if name == "wrong_if" else "wrong_if"]
@@ -233,6 +292,7 @@ def _answer_check(name: str, text: str, same: bool) -> tuple[Check, bool]:
 
 
 # --- the position context -----------------------------------------------------------------------
+
 
 def _given(value) -> bool:
     """None and blank strings mean 'not given' (an empty form field)."""
@@ -282,14 +342,22 @@ class _Context:
         if self.missing(*_LIQUIDATION_FIELDS):
             return None
         return liquidation_price(
-            venue=self.venue, side=self.side, entry_price=self.entry, quantity=self.quantity,
-            leverage=self.leverage, maintenance_margin_rate=self.rate,
+            venue=self.venue,
+            side=self.side,
+            entry_price=self.entry,
+            quantity=self.quantity,
+            leverage=self.leverage,
+            maintenance_margin_rate=self.rate,
         )
 
 
 _ATTRS = {
-    "side": "side", "entry_price": "entry", "quantity": "quantity", "leverage": "leverage",
-    "maintenance_margin_rate": "rate", "account_balance": "balance",
+    "side": "side",
+    "entry_price": "entry",
+    "quantity": "quantity",
+    "leverage": "leverage",
+    "maintenance_margin_rate": "rate",
+    "account_balance": "balance",
 }
 _LIQUIDATION_FIELDS = ("side", "entry_price", "quantity", "leverage", "maintenance_margin_rate")
 
@@ -316,13 +384,24 @@ def _losing_side_check(ctx: _Context, price: float | None) -> Check:
     where, fall = ("below", "falls") if ctx.side == "long" else ("above", "rises")
     entry, at = formatting.price(ctx.entry), formatting.price(price)
     if (price < ctx.entry) if ctx.side == "long" else (price > ctx.entry):
-        return Check(name, True, f"For a {ctx.side}, {at} is {where} your entry of {entry}: "
-                                 f"the idea is wrong if the price {fall} there.")
+        return Check(
+            name,
+            True,
+            f"For a {ctx.side}, {at} is {where} your entry of {entry}: the idea is wrong if the price {fall} there.",
+        )
     if price == ctx.entry:
-        return Check(name, False, f"Your invalidation price is your entry price ({entry}): for a {ctx.side} "
-                                  f"it must be {where} entry, where the idea would be proven wrong.")
-    return Check(name, False, f"For a {ctx.side}, the invalidation price must be {where} your entry of "
-                              f"{entry}, and {at} is not: that is where you would be right, not wrong.")
+        return Check(
+            name,
+            False,
+            f"Your invalidation price is your entry price ({entry}): for a {ctx.side} "
+            f"it must be {where} entry, where the idea would be proven wrong.",
+        )
+    return Check(
+        name,
+        False,
+        f"For a {ctx.side}, the invalidation price must be {where} your entry of "
+        f"{entry}, and {at} is not: that is where you would be right, not wrong.",
+    )
 
 
 def _before_liquidation_check(ctx: _Context, price: float | None, liq, side_check: Check, exit_check) -> Check:
@@ -336,15 +415,24 @@ def _before_liquidation_check(ctx: _Context, price: float | None, liq, side_chec
         return Check(name, None, "Not checked: the invalidation price is not on the losing side of entry.")
     at = formatting.price(price)
     if liq.price is None:
-        return Check(name, True, f"This position has no liquidation price it can reach, so your own "
-                                 f"exit at {at} comes first.")
+        return Check(
+            name, True, f"This position has no liquidation price it can reach, so your own exit at {at} comes first."
+        )
     trigger = formatting.price(liq.price)
     if exit_check.first == "planned":
-        return Check(name, True, f"Your invalidation price ({at}) is reached before your liquidation "
-                                 f"price ({trigger}), so your own exit comes first.")
-    return Check(name, False, f"Your invalidation price ({at}) is at or beyond your liquidation price "
-                              f"({trigger}): the exchange would close the position for you before your "
-                              f"own exit is reached. Lower the leverage or move the invalidation closer.")
+        return Check(
+            name,
+            True,
+            f"Your invalidation price ({at}) is reached before your liquidation "
+            f"price ({trigger}), so your own exit comes first.",
+        )
+    return Check(
+        name,
+        False,
+        f"Your invalidation price ({at}) is at or beyond your liquidation price "
+        f"({trigger}): the exchange would close the position for you before your "
+        f"own exit is reached. Lower the leverage or move the invalidation closer.",
+    )
 
 
 def _loss_share_check(ctx: _Context, price, liq, side_check: Check, loss, share) -> Check:
@@ -355,20 +443,30 @@ def _loss_share_check(ctx: _Context, price, liq, side_check: Check, loss, share)
     if price is None:
         return Check(name, None, "Not checked: the invalidation price is not usable yet.")
     if side_check.passed is not True:
-        return Check(name, None, "Not checked: there is no loss to measure when the invalidation price "
-                                 "is not on the losing side of entry.")
+        return Check(
+            name,
+            None,
+            "Not checked: there is no loss to measure when the invalidation price is not on the losing side of entry.",
+        )
     if share is None:
         return Check(name, None, "Not checked: the loss at this invalidation price is too large to compute.")
     limit = formatting.percent(RISK_PER_TRADE_LIMIT, 0)
-    cost = (f"Being wrong at {formatting.price(price)} would lose {formatting.price(loss)}, "
-            f"{formatting.percent(share)} of your {formatting.price(ctx.balance)} account")
+    cost = (
+        f"Being wrong at {formatting.price(price)} would lose {formatting.price(loss)}, "
+        f"{formatting.percent(share)} of your {formatting.price(ctx.balance)} account"
+    )
     if share <= RISK_PER_TRADE_LIMIT:
         return Check(name, True, f"{cost}: within the {limit} many traders set as a ceiling per trade.")
-    return Check(name, False, f"{cost}: more than the {limit} many traders set as a ceiling per trade. "
-                              "Make the position smaller or move the invalidation closer to entry.")
+    return Check(
+        name,
+        False,
+        f"{cost}: more than the {limit} many traders set as a ceiling per trade. "
+        "Make the position smaller or move the invalidation closer to entry.",
+    )
 
 
 # --- the verdict --------------------------------------------------------------------------------
+
 
 def _verdict(checks: tuple[Check, ...], failed_as_same: set[str], remaining: int) -> tuple[str, str]:
     failed = [check for check in checks if check.passed is False]
@@ -382,17 +480,22 @@ def _verdict(checks: tuple[Check, ...], failed_as_same: set[str], remaining: int
         more = f"; {others} more {'problem is' if others == 1 else 'problems are'} listed below" if others else ""
         return "not-ready", f"Not ready: {reasons[0]}{more}."
     skipped = sum(1 for check in checks if check.passed is None)
-    unchecked = (f" ({skipped} {'check needs' if skipped == 1 else 'checks need'} your position details)"
-                 if skipped else "")
+    unchecked = (
+        f" ({skipped} {'check needs' if skipped == 1 else 'checks need'} your position details)" if skipped else ""
+    )
     if remaining:
         unit = "second" if remaining == 1 else "seconds"
-        return "pause", (f"Pause: your answers hold up{unchecked}; wait {remaining} more {unit} "
-                         "before you place the order.")
-    return "ready", (f"Ready: your answers hold up{unchecked} and you have paused for {PAUSE_SECONDS} "
-                     "seconds; place the order only if you still want it.")
+        return "pause", (
+            f"Pause: your answers hold up{unchecked}; wait {remaining} more {unit} before you place the order."
+        )
+    return "ready", (
+        f"Ready: your answers hold up{unchecked} and you have paused for {PAUSE_SECONDS} "
+        "seconds; place the order only if you still want it."
+    )
 
 
 # --- timing -------------------------------------------------------------------------------------
+
 
 def _seconds_paused(value) -> float:
     if not _given(value):

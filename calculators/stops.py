@@ -10,9 +10,9 @@ from .errors import InputError
 @dataclass(frozen=True, slots=True)
 class ExitCheck:
     exit_price: float
-    exit_move: float          # fraction of entry from entry to the planned exit (>= 0)
-    first: str                # "planned" or "liquidation"
-    loss_at_exit: float       # equity at entry minus equity at the planned exit
+    exit_move: float  # fraction of entry from entry to the planned exit (>= 0)
+    first: str  # "planned" or "liquidation"
+    loss_at_exit: float  # equity at entry minus equity at the planned exit
     margin_left_at_exit: float  # equity at the planned exit, before fees
 
 
@@ -26,7 +26,9 @@ def planned_exit(result: LiquidationResult, exit_price, field: str = "stop_price
     s = 1 if result.side == "long" else -1
     if s * (result.entry_price - price) <= 0:
         where = "below" if s == 1 else "above"
-        raise InputError(field, f"For a {result.side}, a stop sits {where} the entry price ({result.entry_price:,.2f}).")
+        raise InputError(
+            field, f"For a {result.side}, a stop sits {where} the entry price ({result.entry_price:,.2f})."
+        )
     move = s * (result.entry_price - price) / result.entry_price
     # Compare the prices themselves (not the moves, which divide by entry): a planned exit exactly
     # at the liquidation price does not come first.

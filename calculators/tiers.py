@@ -15,11 +15,11 @@ from .inputs import number
 
 @dataclass(frozen=True, slots=True)
 class Tier:
-    floor: float           # notional at which the bracket starts (inclusive)
-    cap: float             # notional at which it ends (exclusive); inf for the last bracket
+    floor: float  # notional at which the bracket starts (inclusive)
+    cap: float  # notional at which it ends (exclusive); inf for the last bracket
     max_leverage: float
-    rate: float            # maintenance margin rate
-    amount: float          # maintenance amount deducted (cum / deduction)
+    rate: float  # maintenance margin rate
+    amount: float  # maintenance amount deducted (cum / deduction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +104,7 @@ def resolve(venue: str, tiers) -> TierTable:
             raise InputError("tiers", f"Unknown tier preset; the shipped presets are {names}.")
         table = PRESETS[key]
         if venue not in PRESET_VENUES.get(key, (table.venue,)):
-            raise InputError(
-                "tiers", f"The preset {key} holds {table.venue}'s brackets; it does not apply to {venue}."
-            )
+            raise InputError("tiers", f"The preset {key} holds {table.venue}'s brackets; it does not apply to {venue}.")
         return table
     if not isinstance(tiers, (list, tuple)) or not tiers:
         raise InputError("tiers", "Tiers must be a preset name or a non-empty list of brackets.")
@@ -117,10 +115,17 @@ def _check_rows(rows) -> tuple[Tier, ...]:
     checked: list[Tier] = []
     for index, row in enumerate(rows, start=1):
         if isinstance(row, Tier):
-            row = {"floor": row.floor, "cap": row.cap, "max_leverage": row.max_leverage,
-                   "maintenance_margin_rate": row.rate, "maintenance_amount": row.amount}
+            row = {
+                "floor": row.floor,
+                "cap": row.cap,
+                "max_leverage": row.max_leverage,
+                "maintenance_margin_rate": row.rate,
+                "maintenance_amount": row.amount,
+            }
         if not isinstance(row, dict):
-            raise InputError("tiers", f"Bracket {index} must be a table of floor, cap, max_leverage and maintenance_margin_rate.")
+            raise InputError(
+                "tiers", f"Bracket {index} must be a table of floor, cap, max_leverage and maintenance_margin_rate."
+            )
         try:
             floor = number("tiers", row.get("floor", checked[-1].cap if checked else 0))
             cap = number("tiers", row.get("cap", float("inf"))) if row.get("cap") is not None else float("inf")

@@ -12,13 +12,13 @@ LINEAR = "linear"
 INVERSE = "inverse"
 
 # Where maintenance is measured.
-MARK = "mark"    # the position's value at the liquidation price
+MARK = "mark"  # the position's value at the liquidation price
 ENTRY = "entry"  # the position's value at entry (fixed as the price moves)
 
 # What the default position margin includes beyond notional / leverage.
 NO_FEES = "none"
 CLOSE_FEE_AT_BANKRUPTCY = "close-fee-at-bankruptcy"  # Phemex: + bankruptcy value x taker fee
-OPEN_AND_CLOSE_FEES = "open-and-close-fees"          # BitMEX: + 2 x taker fee on entry value
+OPEN_AND_CLOSE_FEES = "open-and-close-fees"  # BitMEX: + 2 x taker fee on entry value
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ def questions(rendered_markdown: str) -> list[tuple[str, str]]:
     for i, match in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(rendered_markdown)
         # Stop at a deeper section break ("---") that closes the FAQ proper, if there is one.
-        answer_md = rendered_markdown[match.end():end].split("\n---\n")[0]
+        answer_md = rendered_markdown[match.end() : end].split("\n---\n")[0]
         pairs.append((_plain(match.group(1)), _plain(_MARKDOWN.reset().convert(answer_md))))
     return pairs
 

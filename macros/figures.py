@@ -51,14 +51,19 @@ def bankruptcy(leverage, side="long", **overrides) -> str:
 def textbook(leverage, maintenance_margin_rate=None) -> str:
     """The rule of thumb 1/L - m, from the ladder row (never typed by hand)."""
     rate = TEACHING.maintenance_margin_rate if maintenance_margin_rate is None else maintenance_margin_rate
-    return figure("textbook_move", "percent", fn="leverage_ladder", leverages=[leverage], venue=TEACHING.venue,
-                  maintenance_margin_rate=rate)
+    return figure(
+        "textbook_move",
+        "percent",
+        fn="leverage_ladder",
+        leverages=[leverage],
+        venue=TEACHING.venue,
+        maintenance_margin_rate=rate,
+    )
 
 
 def mmr() -> str:
     """The teaching maintenance rate, e.g. '0.40%' (an assumption with a source, not a result)."""
     return f'<span class="assumed">{formatting.percent(TEACHING.maintenance_margin_rate)}</span>'
-
 
 
 def entry() -> str:

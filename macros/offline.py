@@ -30,7 +30,9 @@ def write(site_dir: str) -> str:
     precache += [f"{folder}/{wheel.name}" for wheel in sorted((site / folder).glob("*.whl"))]
     precache += ["assets/javascripts/calc-worker.mjs", "assets/javascripts/widgets.mjs"]
     version = fingerprint(site, precache)
-    (site / SW_NAME).write_text(TEMPLATE.replace("__VERSION__", json.dumps(version)).replace("__PRECACHE__", json.dumps(precache)))
+    (site / SW_NAME).write_text(
+        TEMPLATE.replace("__VERSION__", json.dumps(version)).replace("__PRECACHE__", json.dumps(precache))
+    )
     return version
 
 

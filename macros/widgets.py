@@ -16,8 +16,10 @@ WORKER = "assets/javascripts/calc-worker.mjs"
 SERVICE_WORKER = "sw.js"
 KINDS = ("liquidation", "ladder", "pause")
 TITLES = {"liquidation": "Liquidation calculator", "ladder": "Leverage ladder", "pause": "Pause check"}
-STARTING = ("The results below were computed for the default inputs when this page was built. "
-            "The live calculator starts when you use the form; it runs in your browser and sends nothing anywhere.")
+STARTING = (
+    "The results below were computed for the default inputs when this page was built. "
+    "The live calculator starts when you use the form; it runs in your browser and sends nothing anywhere."
+)
 
 
 def widget(kind: str, page_url: str) -> str:
@@ -43,7 +45,7 @@ def widget(kind: str, page_url: str) -> str:
         f'<p class="field-error form-error" data-error-for="_" role="alert"></p>{submit}</form>'
         f'<div class="widget-status" data-status role="status" aria-live="polite">'
         f'<progress data-progress hidden max="3" value="0" aria-label="Starting the calculator"></progress>'
-        f'<span data-status-text>{STARTING}</span></div>'
+        f"<span data-status-text>{STARTING}</span></div>"
         f'<noscript><p class="widget-noscript">JavaScript is off, so this calculator cannot update; the result below is for the default inputs.</p></noscript>'
         f'<section class="widget-result" data-result aria-live="polite" aria-label="{TITLES[kind]} result">{result}</section>'
         f"{extra}</div>"
@@ -60,5 +62,5 @@ def _journal_section() -> str:
         '<label class="md-button journal-import">Import JSON or CSV<input type="file" accept=".json,.csv,application/json,text/csv" data-action="import" class="visually-hidden"></label>'
         '<button type="button" class="md-button" data-action="clear">Delete all</button></div>'
         '<p class="journal-status" data-journal-status role="status" aria-live="polite"></p>'
-        f'<div data-journal>{importlib.import_module("calculators.web.journal").render([])}</div></section>'
+        f"<div data-journal>{importlib.import_module('calculators.web.journal').render([])}</div></section>"
     )

@@ -14,13 +14,11 @@ from dataclasses import dataclass, field
 
 from calculators.web import api
 
-BOOT_MS = 30_000            # Pyodide's cold start is 2-5 s here; generous on a busy 2-core machine
+BOOT_MS = 30_000  # Pyodide's cold start is 2-5 s here; generous on a busy 2-core machine
 JOURNAL_KEY = "ahamirror:pause-journal"
 KEPT_ASIDE_PREFIX = JOURNAL_KEY + ":kept-aside:"
 TRACEBACK_MARKERS = ("Traceback", 'File "', "Error:")
 GENERIC_FAILURE = api.GENERIC  # "Something went wrong inside the calculator..."
-
-
 
 
 def live(kind: str) -> str:
@@ -46,6 +44,7 @@ def data_values(html: str) -> dict:
 class Watch:
     """What a page did that a visitor must never see: dialogs, uncaught errors; plus its console
     and requests for the tests that look at them. Dialogs are answered by `accept_dialogs`."""
+
     dialogs: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     console: list = field(default_factory=list)
@@ -120,16 +119,23 @@ function snapshot(root, expected, compact) {
 }
 """ % json.dumps(list(TRACEBACK_MARKERS) + [GENERIC_FAILURE])
 
-SNAPSHOT = "({kind, expected}) => {" + _SNAPSHOT + """
+SNAPSHOT = (
+    "({kind, expected}) => {"
+    + _SNAPSHOT
+    + """
   return snapshot(document.querySelector(`[data-widget="${kind}"]`), expected, false);
 }"""
+)
 
 # For each case: set every named field at once (plain .value assignment, as a script or autofill
 # would), send ONE input event to the form, and wait until the widget has processed the answer to
 # that event (window.__ahamirror.recalcs counts answers, good or bad). With `addOptions`, a select
 # is given an <option> for a value it does not list (a tampered form), so the value reaches Python
 # as it is. Cases run in one call, so a batch costs one round trip to the browser.
-APPLY_MANY = "async ({kind, cases, addOptions, timeout, compact}) => {" + _SNAPSHOT + """
+APPLY_MANY = (
+    "async ({kind, cases, addOptions, timeout, compact}) => {"
+    + _SNAPSHOT
+    + """
   const root = document.querySelector(`[data-widget="${kind}"]`);
   const form = root.querySelector("form");
   const metrics = window.__ahamirror;
@@ -162,10 +168,13 @@ APPLY_MANY = "async ({kind, cases, addOptions, timeout, compact}) => {" + _SNAPS
   }
   return out;
 }"""
+)
 
 REMOVE_ADDED_OPTIONS = """() => document.querySelectorAll("option[data-test-added]").forEach((o) => o.remove())"""
 
-CANONICAL = """(markup) => { const t = document.createElement("template"); t.innerHTML = markup; return t.innerHTML; }"""
+CANONICAL = (
+    """(markup) => { const t = document.createElement("template"); t.innerHTML = markup; return t.innerHTML; }"""
+)
 
 STORAGE = """() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)]))"""
 
@@ -174,13 +183,29 @@ def snapshot(page, kind: str, expected: str | None = None) -> dict:
     return page.evaluate(SNAPSHOT, {"kind": kind, "expected": expected})
 
 
-def apply_many(page, kind: str, cases: list[tuple[dict, str | None]], add_options: bool = False,
-               compact: bool = True, timeout_ms: int = 10_000) -> list[dict]:
+def apply_many(
+    page,
+    kind: str,
+    cases: list[tuple[dict, str | None]],
+    add_options: bool = False,
+    compact: bool = True,
+    timeout_ms: int = 10_000,
+) -> list[dict]:
     """[(values, CPython's html or None)] -> one snapshot per case, after the widget answered it."""
-    snaps = page.evaluate(APPLY_MANY, {"kind": kind, "cases": [{"values": v, "expected": e} for v, e in cases],
-                                       "addOptions": add_options, "timeout": timeout_ms, "compact": compact})
+    snaps = page.evaluate(
+        APPLY_MANY,
+        {
+            "kind": kind,
+            "cases": [{"values": v, "expected": e} for v, e in cases],
+            "addOptions": add_options,
+            "timeout": timeout_ms,
+            "compact": compact,
+        },
+    )
     if len(snaps) < len(cases) or snaps[-1] is None:
-        raise AssertionError(f"the {kind} widget did not answer within {timeout_ms} ms for {cases[len(snaps) - 1][0]!r:.300}")
+        raise AssertionError(
+            f"the {kind} widget did not answer within {timeout_ms} ms for {cases[len(snaps) - 1][0]!r:.300}"
+        )
     return snaps
 
 
@@ -224,8 +249,10 @@ def wait_for_result(page, kind: str, expected_html: str, timeout_s: float = 30) 
         wait_until(matches, timeout_s, message=f"the {kind} result to equal CPython's")
     except AssertionError:
         snap = last["snap"]
-        raise AssertionError(f"{kind} result differs from CPython's\nbrowser: {snap['html'][:1500]}\n"
-                             f"cpython: {snap['canonical'][:1500]}\nerrors: {snap['errors']}") from None
+        raise AssertionError(
+            f"{kind} result differs from CPython's\nbrowser: {snap['html'][:1500]}\n"
+            f"cpython: {snap['canonical'][:1500]}\nerrors: {snap['errors']}"
+        ) from None
     return last["snap"]
 
 

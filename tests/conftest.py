@@ -17,7 +17,10 @@ def built_site(tmp_path_factory) -> pathlib.Path:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
     run = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 0, f"mkdocs build failed:\n{run.stdout}\n{run.stderr}"
     return out
@@ -28,8 +31,14 @@ def built_site(tmp_path_factory) -> pathlib.Path:
 # Chromium, one after the other, because Playwright's sync API allows one instance at a time.
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser download cannot work here
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def serve_site(directory, prefix: str = ""):

@@ -9,17 +9,17 @@ from html.parser import HTMLParser
 @dataclass
 class Page:
     path: pathlib.Path
-    url: str                     # site-relative, e.g. "faq/" or "" for the home page
+    url: str  # site-relative, e.g. "faq/" or "" for the home page
     ids: set = field(default_factory=set)
-    links: list = field(default_factory=list)      # (tag, attr, value, rel)
-    meta: dict = field(default_factory=dict)       # name/property -> content
+    links: list = field(default_factory=list)  # (tag, attr, value, rel)
+    meta: dict = field(default_factory=dict)  # name/property -> content
     title: str = ""
     json_ld: list = field(default_factory=list)
-    figures: list = field(default_factory=list)    # (spec dict, text)
+    figures: list = field(default_factory=list)  # (spec dict, text)
     h1: list = field(default_factory=list)
     h2: list = field(default_factory=list)
-    tables: dict = field(default_factory=dict)     # data-table -> list of rows (list of cell texts)
-    prose: list = field(default_factory=list)      # text outside tables, figures, code, scripts
+    tables: dict = field(default_factory=dict)  # data-table -> list of rows (list of cell texts)
+    prose: list = field(default_factory=list)  # text outside tables, figures, code, scripts
 
 
 class _Reader(HTMLParser):
@@ -31,7 +31,7 @@ class _Reader(HTMLParser):
         self.stack = []
         self.in_article = 0
         self.skip = 0
-        self.capture = None      # ("figure", spec) | ("h1"|"h2"|"title"|"ld", None)
+        self.capture = None  # ("figure", spec) | ("h1"|"h2"|"title"|"ld", None)
         self.buffer = []
         self.table = None
         self.row = None

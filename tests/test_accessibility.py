@@ -62,6 +62,7 @@ SETTLE = """async () => {
 # --- fixtures (module scope: Playwright's sync API allows one instance at a time, and the browser
 # suite in test_browser.py starts its own after this module has finished) ------------------------
 
+
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     assert AXE_JS.is_file(), f"{AXE_JS} is missing: run `npm ci` (make install)"
@@ -74,14 +75,14 @@ def axe_source() -> str:
 def new_context(browser, scheme: str, journal_entries: list | None = None):
     """A fresh context in one palette. Service workers are blocked so every page load is what the
     server sends; idle callbacks are held (HOLD_IDLE); optionally a journal is already saved."""
-    context = browser.new_context(color_scheme=scheme, service_workers="block",
-                                   viewport={"width": 1280, "height": 900})
+    context = browser.new_context(color_scheme=scheme, service_workers="block", viewport={"width": 1280, "height": 900})
     context.add_init_script(HOLD_IDLE)
     if journal_entries is not None:
         stored = journal.dump(journal_entries)
         context.add_init_script(
             f"if (localStorage.getItem({json.dumps(JOURNAL_KEY)}) === null) "
-            f"localStorage.setItem({json.dumps(JOURNAL_KEY)}, {json.dumps(stored)});")
+            f"localStorage.setItem({json.dumps(JOURNAL_KEY)}, {json.dumps(stored)});"
+        )
     context.set_default_timeout(BOOT_MS)
     return context
 
@@ -102,13 +103,22 @@ def site_pages(site: pathlib.Path) -> list[str]:
 
 
 def saved_entries() -> list[dict]:
-    values = dict(pause.defaults(), wrong_if="BTC closes a daily candle below the range low",
-                  invalidation_price="57000", reason_to_wait="The weekly trend is down")
-    return [journal.make_entry("a11y-1", "2025-03-01T09:30:00.000Z", values, "ready", "Ready: all three answers hold up."),
-            journal.make_entry("a11y-2", "2025-02-27T18:05:00.000Z", {}, "not-ready", "Not ready: write the three answers.")]
+    values = dict(
+        pause.defaults(),
+        wrong_if="BTC closes a daily candle below the range low",
+        invalidation_price="57000",
+        reason_to_wait="The weekly trend is down",
+    )
+    return [
+        journal.make_entry("a11y-1", "2025-03-01T09:30:00.000Z", values, "ready", "Ready: all three answers hold up."),
+        journal.make_entry(
+            "a11y-2", "2025-02-27T18:05:00.000Z", {}, "not-ready", "Not ready: write the three answers."
+        ),
+    ]
 
 
 # --- axe ---------------------------------------------------------------------------------------
+
 
 def axe_scan(page, axe_source: str, where: str) -> list[str]:
     """Violations on the page as it is now, one readable block each (empty when clean)."""
@@ -150,8 +160,11 @@ def wait_live(page, kinds, timeout_ms: int = BOOT_MS):
 def test_pages_are_discovered(built_site):
     """The scans below cover every page: at least every published page path is in the list."""
     pages = site_pages(built_site)
-    published = [line.split("#")[0].strip() for line in (ROOT / "tests" / "published_anchors.txt").read_text().splitlines()
-                 if line.strip() and not line.startswith("#") and "#" not in line]
+    published = [
+        line.split("#")[0].strip()
+        for line in (ROOT / "tests" / "published_anchors.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#") and "#" not in line
+    ]
     missing = {("" if p == "/" else p) for p in published} - set(pages)
     assert not missing, f"pages not found in the built site: {sorted(missing)}"
     assert set(WIDGET_PAGES) <= set(pages)
@@ -170,9 +183,13 @@ def test_axe_every_page(browser, origin, built_site, axe_source, scheme):
             page.goto(f"{origin}/{path}", wait_until="load")
             check_scheme(page, scheme, where)
             if path in WIDGET_PAGES:
-                states = page.evaluate("() => [...document.querySelectorAll('[data-widget]')].map((w) => [w.dataset.widget, w.dataset.runtimeState || 'idle', w.querySelector('[data-result]').dataset.source || 'built'])")
+                states = page.evaluate(
+                    "() => [...document.querySelectorAll('[data-widget]')].map((w) => [w.dataset.widget, w.dataset.runtimeState || 'idle', w.querySelector('[data-result]').dataset.source || 'built'])"
+                )
                 assert [s[0] for s in states] == list(WIDGET_PAGES[path]), f"{where}: widgets {states}"
-                assert all(s[1] == "idle" and s[2] == "built" for s in states), f"{where}: runtime already started: {states}"
+                assert all(s[1] == "idle" and s[2] == "built" for s in states), (
+                    f"{where}: runtime already started: {states}"
+                )
                 where += " (as built, runtime not started)"
             problems += axe_scan(page, axe_source, where)
     finally:
@@ -302,14 +319,18 @@ def tab_walk(page, limit: int = 400) -> list[dict]:
         step = page.evaluate(FOCUS_STEP)
         if step is None:
             return steps
-        assert step["key"] not in seen, ("focus came back to an element already visited (a trap or a cycle): "
-                                          f"{step}\nafter: {[(s['tag'], s['id'] or s['text']) for s in steps[-12:]]}")
+        assert step["key"] not in seen, (
+            "focus came back to an element already visited (a trap or a cycle): "
+            f"{step}\nafter: {[(s['tag'], s['id'] or s['text']) for s in steps[-12:]]}"
+        )
         seen.add(step["key"])
         steps.append(step)
         if step["closedSummary"] and step["widget"]:
             page.keyboard.press("Enter")
-    raise AssertionError(f"Tab did not leave the page after {limit} presses: the last stops were "
-                         f"{[(s['tag'], s['id'] or s['text']) for s in steps[-12:]]}")
+    raise AssertionError(
+        f"Tab did not leave the page after {limit} presses: the last stops were "
+        f"{[(s['tag'], s['id'] or s['text']) for s in steps[-12:]]}"
+    )
 
 
 def check_tab_order(page, kinds) -> tuple[list[dict], dict]:
@@ -320,21 +341,31 @@ def check_tab_order(page, kinds) -> tuple[list[dict], dict]:
     for kind in kinds:
         reached = [s["key"] for s in steps if s["widget"] == kind]
         wanted = [e["key"] for e in expected[kind]]
-        show = lambda keys, rows: [next((r["tag"] + ":" + (r["id"] or r["action"] or r["text"])) for r in rows if r["key"] == k) for k in keys]
-        assert reached == wanted, (f"{kind}: Tab order differs from DOM order\nTab reached: {show(reached, steps)}\n"
-                                   f"DOM order:   {show(wanted, expected[kind])}")
+        show = lambda keys, rows: [
+            next((r["tag"] + ":" + (r["id"] or r["action"] or r["text"])) for r in rows if r["key"] == k) for k in keys
+        ]
+        assert reached == wanted, (
+            f"{kind}: Tab order differs from DOM order\nTab reached: {show(reached, steps)}\n"
+            f"DOM order:   {show(wanted, expected[kind])}"
+        )
         # A widget's stops are contiguous: Tab does not jump out and back in.
         positions = [i for i, s in enumerate(steps) if s["widget"] == kind]
-        assert positions == list(range(positions[0], positions[0] + len(positions))), f"{kind}: Tab leaves and re-enters the widget"
+        assert positions == list(range(positions[0], positions[0] + len(positions))), (
+            f"{kind}: Tab leaves and re-enters the widget"
+        )
     in_widgets = [s for s in steps if s["widget"] in kinds]
     unfocused = page.evaluate(UNFOCUSED_STYLES, [s["key"] for s in in_widgets])
     invisible = []
     for step in in_widgets:
         focused, rest = step["style"], unfocused[step["key"]]
-        ring = focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0 and focused["outline"] != rest["outline"]
+        ring = (
+            focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0 and focused["outline"] != rest["outline"]
+        )
         shadow = focused["boxShadow"] not in ("none", rest["boxShadow"])
         if not (step["focusVisible"] and (ring or shadow)):
-            invisible.append(f"{step['tag']}#{step['id'] or step['action'] or step['text']}: focused {focused}, not focused {rest}")
+            invisible.append(
+                f"{step['tag']}#{step['id'] or step['action'] or step['text']}: focused {focused}, not focused {rest}"
+            )
     assert not invisible, "no visible focus indicator:\n" + "\n".join(invisible)
     return steps, expected
 
@@ -352,7 +383,9 @@ def check_names(page, axe_source, kinds):
         for field in MODULES[kind].FIELDS:
             fid = f"{PREFIX[kind]}-{field.name}"
             assert fid in by_id, f"{kind}: no control #{fid}"
-            assert by_id[fid].startswith(field.label), f"{kind}: #{fid} is named {by_id[fid]!r}, not after its label {field.label!r}"
+            assert by_id[fid].startswith(field.label), (
+                f"{kind}: #{fid} is named {by_id[fid]!r}, not after its label {field.label!r}"
+            )
 
 
 def check_live_regions(page, kinds):
@@ -361,7 +394,9 @@ def check_live_regions(page, kinds):
         result = page.locator(f"{root} [data-result]")
         assert result.get_attribute("aria-live") == "polite", f"{kind}: the result is not a polite live region"
         status = page.locator(f"{root} [data-status]")
-        assert status.get_attribute("aria-live") == "polite" and status.get_attribute("role") == "status", f"{kind}: status not announced"
+        assert status.get_attribute("aria-live") == "polite" and status.get_attribute("role") == "status", (
+            f"{kind}: status not announced"
+        )
         form_error = page.locator(f'{root} [data-error-for="_"]')
         assert form_error.get_attribute("role") == "alert", f"{kind}: the form-level error is not an alert"
 
@@ -384,16 +419,22 @@ def check_field_error(page, kind: str, name: str, bad: str, good: str):
     page.keyboard.type(bad)
     error = page.locator(f"#{fid}-error")
     page.wait_for_selector(f"#{fid}-error:not(:empty)", timeout=BOOT_MS)
-    values = dict(MODULES[kind].defaults(), **page.evaluate(
-        "(root) => Object.fromEntries([...document.querySelector(root).querySelector('form').elements].filter((e) => e.name && e.type !== 'file').map((e) => [e.name, e.value]))",
-        f'[data-widget="{kind}"]'))
+    values = dict(
+        MODULES[kind].defaults(),
+        **page.evaluate(
+            "(root) => Object.fromEntries([...document.querySelector(root).querySelector('form').elements].filter((e) => e.name && e.type !== 'file').map((e) => [e.name, e.value]))",
+            f'[data-widget="{kind}"]',
+        ),
+    )
     expected = api.handle({"widget": kind, "values": values})["errors"][name]
     assert error.inner_text().strip() == expected
     assert field.get_attribute("aria-invalid") == "true", f"#{fid} is not marked aria-invalid"
     described = (field.get_attribute("aria-describedby") or "").split()
     assert f"{fid}-error" in described, f"#{fid} aria-describedby={described} does not reference its error"
     assert error.is_visible()
-    assert error.evaluate(ANNOUNCED) in ("polite", "assertive", "alert", "status"), f"#{fid}-error is not in a live region"
+    assert error.evaluate(ANNOUNCED) in ("polite", "assertive", "alert", "status"), (
+        f"#{fid}-error is not in a live region"
+    )
     page.keyboard.press("Control+A")
     page.keyboard.type(good) if good else page.keyboard.press("Backspace")
     page.wait_for_selector(f"#{fid}-error:empty", state="attached", timeout=BOOT_MS)
@@ -447,13 +488,17 @@ def test_keyboard_pause_protocol(browser, origin, axe_source):
         entries.first.wait_for(timeout=BOOT_MS)  # the journal is loaded: its Delete buttons exist
         steps, _ = check_tab_order(page, ("pause",))
         reached = {s["action"] for s in steps if s["widget"] == "pause"}
-        assert {"export-json", "export-csv", "import", "clear", "delete"} <= reached, f"journal controls reached: {reached}"
+        assert {"export-json", "export-csv", "import", "clear", "delete"} <= reached, (
+            f"journal controls reached: {reached}"
+        )
         check_names(page, axe_source, ("pause",))
         check_live_regions(page, ("pause",))
 
         # Typing shows a live verdict; the submit button works with Enter and with Space.
         type_into(page, "pause-reason_to_wait", "The weekly trend is down and funding is running hot")
-        page.wait_for_selector('[data-widget="pause"] [data-result][data-source="live"] [data-out="verdict"][data-value="not-ready"]')
+        page.wait_for_selector(
+            '[data-widget="pause"] [data-result][data-source="live"] [data-out="verdict"][data-value="not-ready"]'
+        )
         count = entries.count()
         submit = page.locator('[data-widget="pause"] button[type="submit"]')
         for key in ("Enter", "Space"):

@@ -16,8 +16,7 @@ from calculators import TIER_PRESETS, InputError, leverage_ladder, liquidation_p
 ROOT = Path(__file__).resolve().parent.parent
 DROP = object()  # marks a field to leave out entirely
 
-GOOD = dict(venue="binance", side="long", entry_price=50_000, quantity=0.02, leverage=20,
-            maintenance_margin_rate=0.004)
+GOOD = dict(venue="binance", side="long", entry_price=50_000, quantity=0.02, leverage=20, maintenance_margin_rate=0.004)
 GOOD_LADDER = dict(leverages=range(1, 11), venue="binance", maintenance_margin_rate=0.005)
 JARGON = ("Traceback", "NoneType", "float()", "int()", "Error", "Exception", "<class", "__", "self.")
 
@@ -73,7 +72,7 @@ CASES = [
     ("leverage 'inf'", liq(leverage="inf"), "leverage"),
     ("entry '1e400' overflows to inf", liq(entry_price="1e400"), "entry_price"),
     ("other pnl NaN", liq(margin_mode="cross", other_unrealized_pnl=math.nan), "other_unrealized_pnl"),
-    ("entry is a huge int", liq(entry_price=10 ** 400), "entry_price"),
+    ("entry is a huge int", liq(entry_price=10**400), "entry_price"),
     # Zero and negative prices and quantities.
     ("entry zero", liq(entry_price=0), "entry_price"),
     ("entry negative", liq(entry_price=-50_000), "entry_price"),
@@ -87,8 +86,11 @@ CASES = [
     ("leverage above bybit cap", liq(venue="bybit", leverage=101), "leverage"),
     ("leverage above dydx cap", liq(venue="dydx", leverage=21), "leverage"),
     ("leverage above hyperliquid cap", liq(venue="hyperliquid", leverage=41), "leverage"),
-    ("leverage above the bracket's cap", liq(quantity=20, leverage=80, maintenance_margin_rate=DROP,
-                                             tiers="binance-btcusdt-2024-10"), "leverage"),
+    (
+        "leverage above the bracket's cap",
+        liq(quantity=20, leverage=80, maintenance_margin_rate=DROP, tiers="binance-btcusdt-2024-10"),
+        "leverage",
+    ),
     # Rates outside [0, 1).
     ("maintenance rate 1", liq(maintenance_margin_rate=1), "maintenance_margin_rate"),
     ("maintenance rate 1.5", liq(maintenance_margin_rate=1.5), "maintenance_margin_rate"),
@@ -113,13 +115,22 @@ CASES = [
     ("hyperliquid inverse", liq(venue="hyperliquid", contract="inverse"), "contract"),
     ("bitmex linear", liq(venue="bitmex"), "contract"),
     ("tiers and a maintenance rate", liq(tiers="binance-btcusdt-2024-10"), "maintenance_margin_rate"),
-    ("tiers and a maintenance amount", liq(maintenance_margin_rate=DROP, maintenance_amount=50,
-                                           tiers="binance-btcusdt-2024-10"), "maintenance_amount"),
+    (
+        "tiers and a maintenance amount",
+        liq(maintenance_margin_rate=DROP, maintenance_amount=50, tiers="binance-btcusdt-2024-10"),
+        "maintenance_amount",
+    ),
     ("preset for another venue", liq(maintenance_margin_rate=DROP, tiers="bybit-btcusdt-2026-08"), "tiers"),
-    ("binance preset on bybit", liq(venue="bybit", maintenance_margin_rate=DROP, tiers="binance-btcusdt-2024-10"),
-     "tiers"),
-    ("preset table object for another venue",
-     liq(maintenance_margin_rate=DROP, tiers=TIER_PRESETS["bybit-btcusdt-2026-08"]), "tiers"),
+    (
+        "binance preset on bybit",
+        liq(venue="bybit", maintenance_margin_rate=DROP, tiers="binance-btcusdt-2024-10"),
+        "tiers",
+    ),
+    (
+        "preset table object for another venue",
+        liq(maintenance_margin_rate=DROP, tiers=TIER_PRESETS["bybit-btcusdt-2026-08"]),
+        "tiers",
+    ),
     ("other positions' maintenance in isolated", liq(other_maintenance=10), "other_maintenance"),
     ("other positions' pnl in isolated", liq(other_unrealized_pnl=-10), "other_unrealized_pnl"),
     ("unknown preset", liq(maintenance_margin_rate=DROP, tiers="binance-ethusdt-2024-10"), "tiers"),
@@ -128,26 +139,42 @@ CASES = [
     ("tiers a number", liq(maintenance_margin_rate=DROP, tiers=42), "tiers"),
     ("tiers a dict", liq(maintenance_margin_rate=DROP, tiers=bracket()), "tiers"),
     ("tiers rows not dicts", liq(maintenance_margin_rate=DROP, tiers=[[0, 50_000, 125, 0.004]]), "tiers"),
-    ("tiers gap between brackets", liq(maintenance_margin_rate=DROP,
-                                       tiers=tiers(bracket(), bracket(floor=60_000, cap=None))), "tiers"),
+    (
+        "tiers gap between brackets",
+        liq(maintenance_margin_rate=DROP, tiers=tiers(bracket(), bracket(floor=60_000, cap=None))),
+        "tiers",
+    ),
     ("tiers first floor not zero", liq(maintenance_margin_rate=DROP, tiers=tiers(bracket(floor=10))), "tiers"),
-    ("tiers cap below floor", liq(maintenance_margin_rate=DROP,
-                                  tiers=tiers(bracket(), bracket(floor=50_000, cap=40_000))), "tiers"),
+    (
+        "tiers cap below floor",
+        liq(maintenance_margin_rate=DROP, tiers=tiers(bracket(), bracket(floor=50_000, cap=40_000))),
+        "tiers",
+    ),
     ("tiers rate 1.2", liq(maintenance_margin_rate=DROP, tiers=tiers(bracket(maintenance_margin_rate=1.2))), "tiers"),
-    ("tiers rate a word", liq(maintenance_margin_rate=DROP, tiers=tiers(bracket(maintenance_margin_rate="low"))),
-     "tiers"),
+    (
+        "tiers rate a word",
+        liq(maintenance_margin_rate=DROP, tiers=tiers(bracket(maintenance_margin_rate="low"))),
+        "tiers",
+    ),
     ("tiers max leverage below 1", liq(maintenance_margin_rate=DROP, tiers=tiers(bracket(max_leverage=0.5))), "tiers"),
-    ("tiers max leverage missing", liq(maintenance_margin_rate=DROP,
-                                       tiers=[{"floor": 0, "maintenance_margin_rate": 0.004}]), "tiers"),
+    (
+        "tiers max leverage missing",
+        liq(maintenance_margin_rate=DROP, tiers=[{"floor": 0, "maintenance_margin_rate": 0.004}]),
+        "tiers",
+    ),
     ("tiers amount a word", liq(maintenance_margin_rate=DROP, tiers=tiers(bracket(maintenance_amount="x"))), "tiers"),
     ("tiers cap NaN", liq(maintenance_margin_rate=DROP, tiers=tiers(bracket(cap=math.nan))), "tiers"),
     # Rates that are each valid but together reserve 100 % of the position.
-    ("okx maintenance + fee = 1 (long)", liq(venue="okx", leverage=1, maintenance_margin_rate=0.5,
-                                             taker_fee_rate=0.5), "taker_fee_rate"),
-    ("okx maintenance + fee = 1 (inverse short)", liq(venue="okx", side="short", contract="inverse", leverage=1,
-                                                      maintenance_margin_rate=0.5, taker_fee_rate=0.5),
-     "taker_fee_rate"),
-
+    (
+        "okx maintenance + fee = 1 (long)",
+        liq(venue="okx", leverage=1, maintenance_margin_rate=0.5, taker_fee_rate=0.5),
+        "taker_fee_rate",
+    ),
+    (
+        "okx maintenance + fee = 1 (inverse short)",
+        liq(venue="okx", side="short", contract="inverse", leverage=1, maintenance_margin_rate=0.5, taker_fee_rate=0.5),
+        "taker_fee_rate",
+    ),
     # leverage_ladder.
     ("ladder: missing venue", ladder(venue=DROP), "venue"),
     ("ladder: missing maintenance rate", ladder(maintenance_margin_rate=DROP), "maintenance_margin_rate"),
@@ -173,8 +200,11 @@ CASES = [
     ("ladder: leverage NaN", ladder(leverages=[math.nan]), "leverage"),
     ("ladder: leverage inf", ladder(leverages=[math.inf]), "leverage"),
     ("ladder: leverage a list", ladder(leverages=[[10]]), "leverage"),
-    ("ladder: okx maintenance + fee = 1", ladder(venue="okx", maintenance_margin_rate=0.5, taker_fee_rate=0.5),
-     "taker_fee_rate"),
+    (
+        "ladder: okx maintenance + fee = 1",
+        ladder(venue="okx", maintenance_margin_rate=0.5, taker_fee_rate=0.5),
+        "taker_fee_rate",
+    ),
 ]
 
 
@@ -244,13 +274,15 @@ def test_words_ignore_case_and_spaces():
 # The command line.
 # ---------------------------------------------------------------------------------------------
 
+
 def _no_constants(name):
     raise ValueError(f"not strict JSON: {name}")
 
 
 def run_cli(*args):
-    done = subprocess.run([sys.executable, "-m", "calculators", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "calculators", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     try:
         output = json.loads(done.stdout, parse_constant=_no_constants)
     except ValueError:
@@ -258,8 +290,22 @@ def run_cli(*args):
     return done, output
 
 
-LIQUIDATION_ARGS = ["liquidation", "--venue", "binance", "--side", "long", "--entry-price", "50000",
-                    "--quantity", "0.02", "--leverage", "20", "--maintenance-margin-rate", "0.004", "--json"]
+LIQUIDATION_ARGS = [
+    "liquidation",
+    "--venue",
+    "binance",
+    "--side",
+    "long",
+    "--entry-price",
+    "50000",
+    "--quantity",
+    "0.02",
+    "--leverage",
+    "20",
+    "--maintenance-margin-rate",
+    "0.004",
+    "--json",
+]
 
 
 def test_cli_liquidation_prints_json():
@@ -288,11 +334,14 @@ def test_cli_bad_venue_prints_error_json():
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("flag, value, field", [
-    ("--entry-price", "abc", "entry_price"),
-    ("--leverage", "500", "leverage"),
-    ("--maintenance-margin-rate", "nan", "maintenance_margin_rate"),
-])
+@pytest.mark.parametrize(
+    "flag, value, field",
+    [
+        ("--entry-price", "abc", "entry_price"),
+        ("--leverage", "500", "leverage"),
+        ("--maintenance-margin-rate", "nan", "maintenance_margin_rate"),
+    ],
+)
 def test_cli_bad_numbers_print_error_json(flag, value, field):
     args = list(LIQUIDATION_ARGS)
     args[args.index(flag) + 1] = value
@@ -302,8 +351,9 @@ def test_cli_bad_numbers_print_error_json(flag, value, field):
 
 
 def test_cli_ladder_prints_json():
-    done, output = run_cli("ladder", "--venue", "binance", "--maintenance-margin-rate", "0.005", "--from", "1",
-                           "--to", "5", "--json")
+    done, output = run_cli(
+        "ladder", "--venue", "binance", "--maintenance-margin-rate", "0.005", "--from", "1", "--to", "5", "--json"
+    )
     assert done.returncode == 0, done.stderr
     assert [row["leverage"] for row in output] == [1, 2, 3, 4, 5]
     assert output[1]["textbook_move"] == pytest.approx(1 / 2 - 0.005)

@@ -25,9 +25,23 @@ from calculators.venues import VENUES
 from calculators.web import journal, ladder, liquidation, pause
 
 from .browser_support import (
-    BOOT_MS, JOURNAL_KEY, KEPT_ASIDE_PREFIX, REMOVE_ADDED_OPTIONS, STORAGE,
-    Watch, apply, apply_many, canonical, cpython, data_values, journal_storage, live, 
-    snapshot, state, wait_for_result, wait_until,
+    BOOT_MS,
+    JOURNAL_KEY,
+    KEPT_ASIDE_PREFIX,
+    REMOVE_ADDED_OPTIONS,
+    STORAGE,
+    Watch,
+    apply,
+    apply_many,
+    canonical,
+    cpython,
+    data_values,
+    journal_storage,
+    live,
+    snapshot,
+    state,
+    wait_for_result,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -37,13 +51,30 @@ SCREENSHOTS = ROOT / "screenshots"
 LIQ, LADDER, PAUSE = '[data-widget="liquidation"]', '[data-widget="ladder"]', '[data-widget="pause"]'
 WRONG = "BTC closes a daily candle below the range low"
 WAIT = "The weekly trend is down and funding is running hot"
-GOOD_PAUSE = dict(pause.defaults(), wrong_if=WRONG, invalidation_price="57000", reason_to_wait=WAIT,
-                  side="long", entry_price="60000", quantity="0.1", leverage="5", venue="binance",
-                  maintenance_margin_rate="0.4", account_balance="50000")
+GOOD_PAUSE = dict(
+    pause.defaults(),
+    wrong_if=WRONG,
+    invalidation_price="57000",
+    reason_to_wait=WAIT,
+    side="long",
+    entry_price="60000",
+    quantity="0.1",
+    leverage="5",
+    venue="binance",
+    maintenance_margin_rate="0.4",
+    account_balance="50000",
+)
 
-HOSTILE_LINK = {"venue": "<script>alert(1)</script>", "entry_price": '"><img src=x onerror=alert(1)>',
-                "leverage": "{{7*7}}", "stop_price": "javascript:alert(1)", "side": "${7*7}", "quantity": "1e309",
-                "margin": "12\x0034", "funding_paid": "__import__('os').system('id')"}
+HOSTILE_LINK = {
+    "venue": "<script>alert(1)</script>",
+    "entry_price": '"><img src=x onerror=alert(1)>',
+    "leverage": "{{7*7}}",
+    "stop_price": "javascript:alert(1)",
+    "side": "${7*7}",
+    "quantity": "1e309",
+    "margin": "12\x0034",
+    "funding_paid": "__import__('os').system('id')",
+}
 HOSTILE = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
@@ -164,6 +195,7 @@ def strip_verdict(markup: str) -> str:
 
 # --- 1. fill and read every widget ----------------------------------------------------------
 
+
 def test_liquidation_fill_and_read(calc):
     page = fresh(calc)
     widget = page.locator(LIQ)
@@ -175,7 +207,12 @@ def test_liquidation_fill_and_read(calc):
     widget.locator('[name="taker_fee_rate"]').fill("0.05")
 
     values = snapshot(page, "liquidation")["values"]
-    assert (values["leverage"], values["side"], values["venue"], values["contract"]) == ("25", "short", "okx", "inverse")
+    assert (values["leverage"], values["side"], values["venue"], values["contract"]) == (
+        "25",
+        "short",
+        "okx",
+        "inverse",
+    )
     expected = cpython("liquidation", values)
     assert expected["ok"], expected
     snap = wait_for_result(page, "liquidation", expected["html"])
@@ -194,14 +231,22 @@ def test_liquidation_fill_and_read(calc):
     assert all(ids and ids[0] == name for name, ids in snap["described"].items()), snap["described"]
     percent = page.evaluate(f"() => [...document.querySelectorAll('{LIQ} [data-unit=percent]')].map((e) => e.name)")
     assert set(percent) == {f.name for f in liquidation.FIELDS if f.percent}
-    assert scenario(page) == {"venue": "okx", "side": "short", "leverage": "25", "contract": "inverse", "taker_fee_rate": "0.05"}
+    assert scenario(page) == {
+        "venue": "okx",
+        "side": "short",
+        "leverage": "25",
+        "contract": "inverse",
+        "taker_fee_rate": "0.05",
+    }
     assert_quiet(calc.watch)
 
 
 def test_ladder_fill_and_read(calc):
     page = fresh(calc)
     widget = page.locator(LADDER)
-    rows = lambda: page.evaluate(f"() => [...document.querySelectorAll('{LADDER} [data-out=ladder] tbody tr')].map((r) => +r.dataset.row)")
+    rows = lambda: page.evaluate(
+        f"() => [...document.querySelectorAll('{LADDER} [data-out=ladder] tbody tr')].map((r) => +r.dataset.row)"
+    )
     mine = lambda: page.evaluate(f"() => [...document.querySelectorAll('{LADDER} tr.mine')].map((r) => +r.dataset.row)")
     assert rows() == list(range(1, 101)) and mine() == [10]
 
@@ -243,8 +288,11 @@ def test_pause_fill_verdict_checks_and_save(new_context, origin):
     values = snapshot(page, "pause")["values"]
     assert values == GOOD_PAUSE
     expected = cpython("pause", values, seconds_paused=1)
-    wait_until(lambda: strip_verdict(snapshot(page, "pause")["html"]) == strip_verdict(canonical(page, expected["html"])),
-               10, message="the pause checks to equal CPython's")
+    wait_until(
+        lambda: strip_verdict(snapshot(page, "pause")["html"]) == strip_verdict(canonical(page, expected["html"])),
+        10,
+        message="the pause checks to equal CPython's",
+    )
     assert widget.locator("[data-check]").count() == 6
     assert widget.locator(".check-pass").count() == 6
 
@@ -269,10 +317,11 @@ def test_pause_fill_verdict_checks_and_save(new_context, origin):
 
 # --- 2. parity with CPython -----------------------------------------------------------------
 
+
 def _number(rng, x, digits=2):
     style = rng.random()
     if style < 0.15 and x >= 1000:
-        return f"{x:,.{digits}f}"            # thousands separators, as a trader may type them
+        return f"{x:,.{digits}f}"  # thousands separators, as a trader may type them
     if style < 0.25:
         return f"{x:.6g}"
     return f"{x:.{digits}f}"
@@ -283,7 +332,11 @@ def random_liquidation_values(rng) -> dict:
     spec = VENUES[venue]
     contract = rng.choice(spec.contracts)
     inverse = contract == "inverse"
-    coin = (lambda lo, hi: f"{rng.uniform(lo, hi) / 60000:.6f}") if inverse else (lambda lo, hi: f"{rng.uniform(lo, hi):.2f}")
+    coin = (
+        (lambda lo, hi: f"{rng.uniform(lo, hi) / 60000:.6f}")
+        if inverse
+        else (lambda lo, hi: f"{rng.uniform(lo, hi):.2f}")
+    )
     unit = rng.choice(["base", "quote"])
     entry = rng.choice([rng.uniform(50, 2000), rng.uniform(2000, 150000)])
     cap = int(spec.max_leverage)
@@ -291,8 +344,12 @@ def random_liquidation_values(rng) -> dict:
     margin_mode = rng.choice(["isolated", "cross"])
     values = dict(
         liquidation.defaults(),
-        venue=venue, side=rng.choice(["long", "short"]), contract=contract, margin_mode=margin_mode,
-        entry_price=_number(rng, entry), quantity_unit=unit,
+        venue=venue,
+        side=rng.choice(["long", "short"]),
+        contract=contract,
+        margin_mode=margin_mode,
+        entry_price=_number(rng, entry),
+        quantity_unit=unit,
         quantity=f"{rng.uniform(0.001, 3):.4f}" if unit == "base" else _number(rng, rng.uniform(10, 250_000)),
         leverage=leverage,
         maintenance_margin_rate=f"{rng.uniform(0.05, 2.5):.3g}",
@@ -302,7 +359,9 @@ def random_liquidation_values(rng) -> dict:
         stop_price=rng.choice(["", "", _number(rng, entry * rng.uniform(0.8, 1.2))]),
     )
     if margin_mode == "cross":
-        values.update(other_maintenance=rng.choice(["", coin(0, 500)]), other_unrealized_pnl=rng.choice(["", coin(-800, 800)]))
+        values.update(
+            other_maintenance=rng.choice(["", coin(0, 500)]), other_unrealized_pnl=rng.choice(["", coin(-800, 800)])
+        )
     roll = rng.random()
     if roll < 0.08:
         values["margin"] = coin(50, 3000)
@@ -321,7 +380,7 @@ def test_parity_with_cpython_200_random_inputs(calc):
     expected = [cpython("liquidation", values) for values in cases]
     snaps = []
     for first in range(0, len(cases), 25):
-        batch = list(zip(cases, expected))[first:first + 25]
+        batch = list(zip(cases, expected))[first : first + 25]
         snaps += apply_many(page, "liquidation", [(values, answer.get("html")) for values, answer in batch])
     elapsed = time.monotonic() - started
 
@@ -331,23 +390,44 @@ def test_parity_with_cpython_200_random_inputs(calc):
             ok += 1
             good = snap["same"] and snap["errors"] == {} and snap["source"] == "live" and not snap["stale"]
         else:  # the same messages at the same fields; the last good result stays, marked stale
-            good = (snap["errors"] == answer["errors"] and snap["stale"]
-                    and all(name in snap["invalid"] for name in answer["errors"] if name != "_"))
+            good = (
+                snap["errors"] == answer["errors"]
+                and snap["stale"]
+                and all(name in snap["invalid"] for name in answer["errors"] if name != "_")
+            )
         if not good:
             failures.append((case, values, answer.get("errors"), snap))
     assert not failures, f"{len(failures)} of 200 differ from CPython; first: {failures[0]}"
     assert ok >= 140, f"only {ok} of 200 random inputs computed: the generator drifted"
-    assert {v["venue"] for v in cases if v["contract"] == "inverse"} >= {"binance", "bybit", "okx", "gate", "phemex", "bitmex"}
-    assert {v["quantity_unit"] for v in cases} == {"base", "quote"} and {v["margin_mode"] for v in cases} == {"isolated", "cross"}
+    assert {v["venue"] for v in cases if v["contract"] == "inverse"} >= {
+        "binance",
+        "bybit",
+        "okx",
+        "gate",
+        "phemex",
+        "bitmex",
+    }
+    assert {v["quantity_unit"] for v in cases} == {"base", "quote"} and {v["margin_mode"] for v in cases} == {
+        "isolated",
+        "cross",
+    }
     assert elapsed < 60, f"200 parity cases took {elapsed:.1f} s"
 
     # The ladder too, for a few dozen inputs.
     cases = []
     for _ in range(30):
         venue = rng.choice(list(VENUES))
-        cases.append(dict(ladder.defaults(), venue=venue, contract=rng.choice(VENUES[venue].contracts),
-                          entry_price=_number(rng, rng.uniform(100, 120000)), maintenance_margin_rate=f"{rng.uniform(0.1, 2):.2f}",
-                          taker_fee_rate=rng.choice(["0", f"{rng.uniform(0, 0.1):.3f}"]), leverage=str(rng.randint(1, 100))))
+        cases.append(
+            dict(
+                ladder.defaults(),
+                venue=venue,
+                contract=rng.choice(VENUES[venue].contracts),
+                entry_price=_number(rng, rng.uniform(100, 120000)),
+                maintenance_margin_rate=f"{rng.uniform(0.1, 2):.2f}",
+                taker_fee_rate=rng.choice(["0", f"{rng.uniform(0, 0.1):.3f}"]),
+                leverage=str(rng.randint(1, 100)),
+            )
+        )
     expected = [cpython("ladder", values) for values in cases]
     snaps = apply_many(page, "ladder", [(values, answer.get("html")) for values, answer in zip(cases, expected)])
     for values, answer, snap in zip(cases, expected, snaps):
@@ -359,6 +439,7 @@ def test_parity_with_cpython_200_random_inputs(calc):
 
 
 # --- 3. hostile strings ---------------------------------------------------------------------
+
 
 def assert_safe(snap, where):
     assert snap["injected"] == 0, f"{where}: markup from the input became elements"
@@ -378,7 +459,7 @@ def hostile_round(page, kind, base, fields, textual=()):
         cases.append((f"{kind}: every field = {value[:40]!r}", None, values, cpython(kind, values, seconds_paused=0)))
     snaps = []
     for first in range(0, len(cases), 40):
-        snaps += apply_many(page, kind, [(c[2], c[3].get("html")) for c in cases[first:first + 40]], add_options=True)
+        snaps += apply_many(page, kind, [(c[2], c[3].get("html")) for c in cases[first : first + 40]], add_options=True)
     page.evaluate(REMOVE_ADDED_OPTIONS)
     for (where, name, values, expected), snap in zip(cases, snaps):
         assert_safe(snap, where)
@@ -399,12 +480,16 @@ def hostile_round(page, kind, base, fields, textual=()):
 def test_hostile_strings_calculators(calc, origin):
     page = fresh(calc)
     for kind, module in (("liquidation", liquidation), ("ladder", ladder)):
-        assert hostile_round(page, kind, module.defaults(), [f.name for f in module.FIELDS]) == len(HOSTILE) * (len(module.FIELDS) + 1)
+        assert hostile_round(page, kind, module.defaults(), [f.name for f in module.FIELDS]) == len(HOSTILE) * (
+            len(module.FIELDS) + 1
+        )
         # Still working: a valid value gives a live result.
         values = dict(module.defaults(), leverage="7")
         expected = cpython(kind, values)
         snap = apply(page, kind, values, expected["html"])
-        assert snap["html"] == snap["canonical"] and snap["source"] == "live" and not snap["errors"] and not snap["stale"]
+        assert (
+            snap["html"] == snap["canonical"] and snap["source"] == "live" and not snap["errors"] and not snap["stale"]
+        )
     assert_quiet(calc.watch)
 
 
@@ -424,8 +509,11 @@ def test_hostile_strings_pause(pause_warm):
     hostile_round(page, "pause", GOOD_PAUSE, [f.name for f in pause.FIELDS], textual=("wrong_if", "reason_to_wait"))
 
     # Hostile answers are saved and shown back as text, never as markup.
-    answers = dict(pause.defaults(), wrong_if='"><img src=x onerror=alert(1)> and more words',
-                   reason_to_wait="<script>alert(1)</script> {{7*7}} ${7*7}")
+    answers = dict(
+        pause.defaults(),
+        wrong_if='"><img src=x onerror=alert(1)> and more words',
+        reason_to_wait="<script>alert(1)</script> {{7*7}} ${7*7}",
+    )
     apply(page, "pause", answers)
     widget = page.locator(PAUSE)
     widget.get_by_role("button", name="Check my answers").click()
@@ -439,6 +527,7 @@ def test_hostile_strings_pause(pause_warm):
 
 
 # --- 4. the pause journal -------------------------------------------------------------------
+
 
 def save_check(page, wrong_if, reason):
     """A check with no invalidation price: verdict "not-ready", saved on submit."""
@@ -507,7 +596,9 @@ def test_journal_persistence_export_import_and_delete(new_context, origin, tmp_p
         expect(status).to_have_text("Imported 3 entries.")
         expect(entries).to_have_count(3)
         assert journal_storage(page) == before, f"{fmt} round trip is not lossless"
-    assert [d for d in watch.dialogs if d[0] == "confirm"] == [("confirm", "Delete every entry in your pause journal? This cannot be undone.")] * 2
+    assert [d for d in watch.dialogs if d[0] == "confirm"] == [
+        ("confirm", "Delete every entry in your pause journal? This cannot be undone.")
+    ] * 2
     widget.locator('input[type="file"][data-action="import"]').set_input_files(str(files["json"]))
     expect(status).to_have_text("Imported 0 entries.")  # same ids: nothing doubled
     assert journal_storage(page) == before
@@ -521,7 +612,9 @@ def test_journal_persistence_export_import_and_delete(new_context, origin, tmp_p
     widget.locator(f'[data-action="delete"][data-id="{victim}"]').click()
     expect(entries).to_have_count(2)
     expect(status).to_have_text("Entry deleted.")
-    assert [e["id"] for e in journal_storage(page)["entries"]] == [e["id"] for e in before["entries"] if e["id"] != victim]
+    assert [e["id"] for e in journal_storage(page)["entries"]] == [
+        e["id"] for e in before["entries"] if e["id"] != victim
+    ]
     assert watch.dialogs[-2:] == [("confirm", "Delete this journal entry? This cannot be undone.")] * 2
     watch.accept_dialogs = False
 
@@ -537,8 +630,14 @@ SEED_STORAGE = """(() => { try {
 
 
 def test_journal_corrupt_storage_is_reported_and_kept_aside(new_context, origin):
-    survivor = journal.make_entry("kept-1", "2024-11-24T06:00:00.000Z", GOOD_PAUSE, "not-ready", "Not ready: a test entry.")
-    cases = {"not json": ("{not json", 0), "foreign": ('[{"foo": 1}]', 0), "mixed": (json.dumps([survivor, {"foo": 1}]), 1)}
+    survivor = journal.make_entry(
+        "kept-1", "2024-11-24T06:00:00.000Z", GOOD_PAUSE, "not-ready", "Not ready: a test entry."
+    )
+    cases = {
+        "not json": ("{not json", 0),
+        "foreign": ('[{"foo": 1}]', 0),
+        "mixed": (json.dumps([survivor, {"foo": 1}]), 1),
+    }
     opened = {}
     for name, (raw, _) in cases.items():  # one context each, all booting at once
         context = new_context()
@@ -560,12 +659,15 @@ def test_journal_corrupt_storage_is_reported_and_kept_aside(new_context, origin)
         save_check(page, "A daily close under the range low proves it wrong", "Another setup comes next week")
         stored = page.evaluate("(key) => localStorage.getItem(key)", JOURNAL_KEY)
         entries, problem = journal.load(stored)
-        assert len(entries) == shown + 1 and problem == "", f"{name}: what was saved after the repair does not read back"
+        assert len(entries) == shown + 1 and problem == "", (
+            f"{name}: what was saved after the repair does not read back"
+        )
         assert page.evaluate(STORAGE).keys() == storage.keys(), name  # nothing else kept aside or lost
         assert_quiet(watch)
 
 
 # --- 5. shareable links ---------------------------------------------------------------------
+
 
 def test_shared_link_round_trip(calc):
     page = fresh(calc)
@@ -645,6 +747,7 @@ def test_shared_link_with_invalid_values_shows_every_error_at_once(bad_links):
 
 # --- 6. the request log ---------------------------------------------------------------------
 
+
 def test_request_log_and_csp(new_context, origin, built_site):
     context = new_context()
     everything = []  # the context's view: pages, their workers, and the service worker once there
@@ -669,7 +772,7 @@ def test_request_log_and_csp(new_context, origin, built_site):
     any_page.wait_for_timeout(3000)  # past the widgets' idle timeout (2.5 s): nothing may start late elsewhere
     for path, (page, _) in opened.items():
         if path not in widget_pages:
-            page.mouse.wheel(0, 600)       # scroll and tab around, never follow a link
+            page.mouse.wheel(0, 600)  # scroll and tab around, never follow a link
             page.keyboard.press("Tab")
     any_page.wait_for_timeout(500)
 
@@ -681,7 +784,13 @@ def test_request_log_and_csp(new_context, origin, built_site):
         workers = [w.url for w in page.workers if "calc-worker" in w.url]
         if path in widget_pages:
             fetched = {u.rsplit("/", 1)[1] for u in runtime}
-            assert {"calc-worker.mjs", "pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "site-lock.json"} <= fetched, path
+            assert {
+                "calc-worker.mjs",
+                "pyodide.mjs",
+                "pyodide.asm.wasm",
+                "python_stdlib.zip",
+                "site-lock.json",
+            } <= fetched, path
             assert any(name.startswith("calculators-") and name.endswith(".whl") for name in fetched), path
             assert workers, path
         else:
@@ -702,8 +811,12 @@ MISSING = {
 
 def block(page, name):
     pattern, how = MISSING[name]
-    page.route(pattern, (lambda route: route.abort()) if how == "abort" else
-               (lambda route: route.fulfill(status=404, content_type="text/plain", body="Not found")))
+    page.route(
+        pattern,
+        (lambda route: route.abort())
+        if how == "abort"
+        else (lambda route: route.fulfill(status=404, content_type="text/plain", body="Not found")),
+    )
 
 
 def assert_fallback(page, origin_html):
@@ -734,14 +847,19 @@ def test_prerendered_markup_is_what_the_live_result_will_be(new_context, origin)
 
 
 def prerendered(page):
-    return {kind: page.locator(f'[data-widget="{kind}"] [data-result]').inner_html() for kind in ("liquidation", "ladder")}
+    return {
+        kind: page.locator(f'[data-widget="{kind}"] [data-result]').inner_html() for kind in ("liquidation", "ladder")
+    }
 
 
-@pytest.mark.parametrize("missing", [
-    "wheel-404",
-    "lockfile-404",
-    "wasm-aborted",
-])
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "wheel-404",
+        "lockfile-404",
+        "wasm-aborted",
+    ],
+)
 def test_runtime_missing_falls_back_plainly(new_context, origin, missing):
     watch = Watch()
     page = new_context().new_page()
@@ -760,8 +878,10 @@ def test_a_runtime_that_never_answers_fails_plainly_after_the_boot_timeout(new_c
     watch = Watch()
     page = new_context().new_page()
     watch.attach(page)
-    page.route("**/calc-worker.mjs", lambda route: route.fulfill(
-        status=200, content_type="text/javascript", body="self.onmessage = () => {};"))
+    page.route(
+        "**/calc-worker.mjs",
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body="self.onmessage = () => {};"),
+    )
     page.clock.install()
     page.goto(f"{origin}/calculators/")
     before = prerendered(page)
@@ -775,6 +895,7 @@ def test_a_runtime_that_never_answers_fails_plainly_after_the_boot_timeout(new_c
 
 # --- 8. JavaScript off ----------------------------------------------------------------------
 
+
 def test_javascript_off_shows_prerendered_results(new_context, origin):
     page = open_page(new_context(java_script_enabled=False), f"{origin}/calculators/")
     for kind, module in (("liquidation", liquidation), ("ladder", ladder)):
@@ -783,7 +904,7 @@ def test_javascript_off_shows_prerendered_results(new_context, origin):
         assert snap["values"] == module.defaults()
         assert snap["state"] is None and snap["source"] is None
     assert page.locator(f'{LADDER} [data-out="ladder"] tbody tr').count() == 100
-    assert page.locator(f'{LADDER} tr.mine').get_attribute("data-row") == "10"
+    assert page.locator(f"{LADDER} tr.mine").get_attribute("data-row") == "10"
     assert page.locator(f"{LIQ} .widget-noscript").is_visible()
     page.goto(f"{origin}/pause-protocol/")
     expect(page.locator(f'{PAUSE} [data-out="verdict"]')).to_have_attribute("data-value", "waiting")
@@ -792,6 +913,7 @@ def test_javascript_off_shows_prerendered_results(new_context, origin):
 
 
 # --- 9. a 375 px phone ----------------------------------------------------------------------
+
 
 def assert_fits(page, selector, width=375):
     overflow = page.evaluate("() => document.documentElement.scrollWidth")
@@ -812,9 +934,20 @@ def test_widgets_at_375_px(calc, pause_warm):
         widget = page.locator(LIQ)
         for summary in widget.locator("details summary").all():
             summary.click()
-        fills = {"entry_price": "64000", "quantity": "0.25", "leverage": "20", "maintenance_margin_rate": "0.5",
-                 "stop_price": "61000", "margin": "", "maintenance_amount": "0", "taker_fee_rate": "0.05",
-                 "funding_paid": "2", "extra_margin": "10", "other_maintenance": "5", "other_unrealized_pnl": "-20"}
+        fills = {
+            "entry_price": "64000",
+            "quantity": "0.25",
+            "leverage": "20",
+            "maintenance_margin_rate": "0.5",
+            "stop_price": "61000",
+            "margin": "",
+            "maintenance_amount": "0",
+            "taker_fee_rate": "0.05",
+            "funding_paid": "2",
+            "extra_margin": "10",
+            "other_maintenance": "5",
+            "other_unrealized_pnl": "-20",
+        }
         for name, value in fills.items():
             widget.locator(f'[name="{name}"]').fill(value)
         widget.locator('[name="margin_mode"]').select_option("cross")
@@ -827,7 +960,10 @@ def test_widgets_at_375_px(calc, pause_warm):
         assert_fits(page, LADDER)
         price = widget.locator('[data-out="price"]')
         price.scroll_into_view_if_needed()
-        assert price.is_visible() and page.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)", price.element_handle()) >= 12
+        assert (
+            price.is_visible()
+            and page.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)", price.element_handle()) >= 12
+        )
         box = page.locator(f"{LADDER} .table-scroll").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= phone["width"] + 1  # the wide table scrolls in its box
         page.screenshot(path=str(SCREENSHOTS / "calculators-375.png"), full_page=True)
@@ -861,9 +997,12 @@ def test_widgets_at_375_px(calc, pause_warm):
 
 # --- 10. the keyboard -----------------------------------------------------------------------
 
+
 def test_keyboard_reaches_every_field_in_order(calc):
     page = fresh(calc)
-    order = page.evaluate(f"() => [...document.querySelector('{LIQ} form').elements].filter((e) => e.name).map((e) => e.name)")
+    order = page.evaluate(
+        f"() => [...document.querySelector('{LIQ} form').elements].filter((e) => e.name).map((e) => e.name)"
+    )
     assert order == [f.name for f in liquidation.FIELDS]
     focused = lambda: page.evaluate(f"""() => {{ const e = document.activeElement; const inside = !!e.closest('{LIQ}');
         return {{inside, name: e.name || '', tag: e.tagName}}; }}""")
@@ -873,7 +1012,7 @@ def test_keyboard_reaches_every_field_in_order(calc):
         now = focused()
         if not now["inside"]:
             break
-        if now["tag"] == "SUMMARY":        # a collapsed group: open it from the keyboard
+        if now["tag"] == "SUMMARY":  # a collapsed group: open it from the keyboard
             page.keyboard.press("Enter")
         elif now["name"]:
             reached.append(now["name"])
@@ -885,7 +1024,9 @@ def test_keyboard_reaches_every_field_in_order(calc):
     assert reached == order, f"Tab order: {reached}"
 
     expected = cpython("liquidation", dict(liquidation.defaults(), leverage="25"))
-    expect(page.locator(f'{LIQ} [data-out="price"]')).to_have_attribute("data-value", data_values(expected["html"])["price"])
+    expect(page.locator(f'{LIQ} [data-out="price"]')).to_have_attribute(
+        "data-value", data_values(expected["html"])["price"]
+    )
     snap = wait_for_result(page, "liquidation", expected["html"])
     assert snap["values"]["leverage"] == "25" and snap["source"] == "live"
     assert_quiet(calc.watch)

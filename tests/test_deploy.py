@@ -89,7 +89,7 @@ def test_site_works_under_a_sub_path(built_site, serve, browser):
     failures, violations = [], []
     page.on("response", lambda r: failures.append(r.url) if r.status >= 400 else None)
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    page.goto(base)                                   # the home page, then a widget page by its link
+    page.goto(base)  # the home page, then a widget page by its link
     page.click("nav.md-nav--primary a[href$='calculators/']")
     page.wait_for_selector(LIVE, timeout=30000)
     assert page.url.startswith(base)
@@ -110,8 +110,10 @@ def test_site_works_under_a_sub_path(built_site, serve, browser):
 
 def _wait_for_active_worker(page):
     for _ in range(80):
-        state = page.evaluate("async () => { const r = await navigator.serviceWorker.getRegistration();"
-                              " return r && r.active ? r.active.state : null }")
+        state = page.evaluate(
+            "async () => { const r = await navigator.serviceWorker.getRegistration();"
+            " return r && r.active ? r.active.state : null }"
+        )
         if state == "activated" and page.evaluate("() => !!navigator.serviceWorker.controller"):
             return
         page.wait_for_timeout(250)
@@ -149,7 +151,9 @@ def test_offline_after_first_visit_and_a_new_version_replaces_the_cache(built_si
         keys = page.evaluate("async () => await caches.keys()")
         if keys == [f"ahamirror-{new_version}"]:
             break
-        page.evaluate("async () => { const r = await navigator.serviceWorker.getRegistration(); if (r) await r.update(); }")
+        page.evaluate(
+            "async () => { const r = await navigator.serviceWorker.getRegistration(); if (r) await r.update(); }"
+        )
         page.wait_for_timeout(250)
     assert keys == [f"ahamirror-{new_version}"], keys
     context.close()

@@ -10,17 +10,28 @@ import json
 import math
 
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from calculators.errors import InputError
 from calculators.pause import (
-    MAX_ANSWER_CHARS, PAUSE_SECONDS, RISK_PER_TRADE_LIMIT, Check, PauseResult, evaluate_pause,
+    MAX_ANSWER_CHARS,
+    PAUSE_SECONDS,
+    RISK_PER_TRADE_LIMIT,
+    Check,
+    PauseResult,
+    evaluate_pause,
 )
 
 FAST = settings(max_examples=200, deadline=None)
 
 CHECK_NAMES = (
-    "wrong_if", "invalidation_price", "reason_to_wait", "losing_side", "before_liquidation", "loss_share",
+    "wrong_if",
+    "invalidation_price",
+    "reason_to_wait",
+    "losing_side",
+    "before_liquidation",
+    "loss_share",
 )
 WRONG = "BTC closes a daily candle below the weekly low"
 WAIT = "There will be another setup next week if I skip this one"
@@ -39,8 +50,15 @@ def answers(**overrides):
 
 
 def position(side="long", **overrides):
-    base = dict(side=side, entry_price=E, quantity=Q, leverage=L, venue="binance",
-                maintenance_margin_rate=M, account_balance=BALANCE)
+    base = dict(
+        side=side,
+        entry_price=E,
+        quantity=Q,
+        leverage=L,
+        venue="binance",
+        maintenance_margin_rate=M,
+        account_balance=BALANCE,
+    )
     return {**base, **overrides}
 
 
@@ -55,6 +73,7 @@ def check(result, name) -> Check:
 
 
 # --- the worked example -------------------------------------------------------------------------
+
 
 def test_constants():
     assert PAUSE_SECONDS == 30
@@ -146,12 +165,22 @@ def test_other_linear_venue_is_used():
 
 
 def test_numeric_strings_are_read_like_numbers():
-    r = run("57000", entry_price="60000", quantity="0.5", leverage="10", maintenance_margin_rate="0.004",
-            account_balance="100000", seconds_paused="30", side=" Long ", venue="BINANCE")
+    r = run(
+        "57000",
+        entry_price="60000",
+        quantity="0.5",
+        leverage="10",
+        maintenance_margin_rate="0.004",
+        account_balance="100000",
+        seconds_paused="30",
+        side=" Long ",
+        venue="BINANCE",
+    )
     assert r == run(57000)
 
 
 # --- missing context ----------------------------------------------------------------------------
+
 
 def test_answers_only_skips_the_position_checks():
     r = evaluate_pause(wrong_if=WRONG, invalidation_price=57000, reason_to_wait=WAIT, seconds_paused=31)
@@ -162,9 +191,19 @@ def test_answers_only_skips_the_position_checks():
 
 
 def test_empty_strings_mean_not_given():
-    r = evaluate_pause(wrong_if=WRONG, invalidation_price=57000, reason_to_wait=WAIT, seconds_paused="",
-                       side="", entry_price="  ", quantity="", leverage="", venue="",
-                       maintenance_margin_rate="", account_balance="")
+    r = evaluate_pause(
+        wrong_if=WRONG,
+        invalidation_price=57000,
+        reason_to_wait=WAIT,
+        seconds_paused="",
+        side="",
+        entry_price="  ",
+        quantity="",
+        leverage="",
+        venue="",
+        maintenance_margin_rate="",
+        account_balance="",
+    )
     assert [c.passed for c in r.checks] == [True, True, True, None, None, None]
     assert r.verdict == "pause" and r.seconds_remaining == PAUSE_SECONDS
 
@@ -190,10 +229,32 @@ def test_without_balance_the_loss_is_still_reported():
 # --- the written answers ------------------------------------------------------------------------
 
 PLACEHOLDERS = [
-    "", "   ", "n/a", "N/A", "na", "none", "None.", "idk", "-", "...", "no", "nothing", "asdf",
-    "aaaaaaaaaaaaaaaaaaaa", "x x x x x x x", "----------------", "blah blah blah blah",
-    "test test test test", "I don't know", "i dont know", "no idea at all", "nothing would prove me wrong",
-    "lorem ipsum dolor sit amet", "asdf asdf jkl qwerty", "🚀🚀🚀 🚀🚀🚀 🚀🚀🚀 🚀🚀🚀", "?!?! ?!?! ?!?! ?!?!",
+    "",
+    "   ",
+    "n/a",
+    "N/A",
+    "na",
+    "none",
+    "None.",
+    "idk",
+    "-",
+    "...",
+    "no",
+    "nothing",
+    "asdf",
+    "aaaaaaaaaaaaaaaaaaaa",
+    "x x x x x x x",
+    "----------------",
+    "blah blah blah blah",
+    "test test test test",
+    "I don't know",
+    "i dont know",
+    "no idea at all",
+    "nothing would prove me wrong",
+    "lorem ipsum dolor sit amet",
+    "asdf asdf jkl qwerty",
+    "🚀🚀🚀 🚀🚀🚀 🚀🚀🚀 🚀🚀🚀",
+    "?!?! ?!?! ?!?! ?!?!",
 ]
 
 
@@ -286,9 +347,24 @@ def test_hostile_strings_never_raise_and_are_not_echoed(text, field):
 
 # --- the invalidation price ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", [
-    None, "", "abc", "57,000", float("nan"), float("inf"), "-inf", 0, -5, "0", True, [57000],
-])
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        "abc",
+        "57,000",
+        float("nan"),
+        float("inf"),
+        "-inf",
+        0,
+        -5,
+        "0",
+        True,
+        [57000],
+    ],
+)
 def test_bad_invalidation_price_is_a_failed_check(value):
     r = run(value)
     c = check(r, "invalidation_price")
@@ -303,10 +379,20 @@ def test_bad_invalidation_price_is_a_failed_check(value):
 
 # --- timing -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("paused, verdict, remaining", [
-    (0, "pause", 30), (10.2, "pause", 20), (29, "pause", 1), (29.9, "pause", 1),
-    (30, "ready", 0), (30.0001, "ready", 0), (3600, "ready", 0), ("15", "pause", 15),
-])
+
+@pytest.mark.parametrize(
+    "paused, verdict, remaining",
+    [
+        (0, "pause", 30),
+        (10.2, "pause", 20),
+        (29, "pause", 1),
+        (29.9, "pause", 1),
+        (30, "ready", 0),
+        (30.0001, "ready", 0),
+        (3600, "ready", 0),
+        ("15", "pause", 15),
+    ],
+)
 def test_pause_timing(paused, verdict, remaining):
     r = run(57000, seconds_paused=paused)
     assert (r.verdict, r.seconds_remaining) == (verdict, remaining)
@@ -329,26 +415,30 @@ def test_bad_seconds_paused_raises(value):
 
 # --- bad position context -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"entry_price": "abc"}, "entry_price"),
-    ({"entry_price": float("nan")}, "entry_price"),
-    ({"entry_price": -60000}, "entry_price"),
-    ({"quantity": 0}, "quantity"),
-    ({"quantity": "lots"}, "quantity"),
-    ({"leverage": 0.5}, "leverage"),
-    ({"leverage": 0.5, "maintenance_margin_rate": None}, "leverage"),
-    ({"leverage": 1000}, "leverage"),
-    ({"leverage": "ten"}, "leverage"),
-    ({"venue": "kraken"}, "venue"),
-    ({"venue": "bitmex"}, "venue"),
-    ({"venue": 7}, "venue"),
-    ({"side": "up"}, "side"),
-    ({"side": True}, "side"),
-    ({"maintenance_margin_rate": 1.5}, "maintenance_margin_rate"),
-    ({"maintenance_margin_rate": -0.01}, "maintenance_margin_rate"),
-    ({"account_balance": 0}, "account_balance"),
-    ({"account_balance": "rich"}, "account_balance"),
-])
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"entry_price": "abc"}, "entry_price"),
+        ({"entry_price": float("nan")}, "entry_price"),
+        ({"entry_price": -60000}, "entry_price"),
+        ({"quantity": 0}, "quantity"),
+        ({"quantity": "lots"}, "quantity"),
+        ({"leverage": 0.5}, "leverage"),
+        ({"leverage": 0.5, "maintenance_margin_rate": None}, "leverage"),
+        ({"leverage": 1000}, "leverage"),
+        ({"leverage": "ten"}, "leverage"),
+        ({"venue": "kraken"}, "venue"),
+        ({"venue": "bitmex"}, "venue"),
+        ({"venue": 7}, "venue"),
+        ({"side": "up"}, "side"),
+        ({"side": True}, "side"),
+        ({"maintenance_margin_rate": 1.5}, "maintenance_margin_rate"),
+        ({"maintenance_margin_rate": -0.01}, "maintenance_margin_rate"),
+        ({"account_balance": 0}, "account_balance"),
+        ({"account_balance": "rich"}, "account_balance"),
+    ],
+)
 def test_bad_context_raises_input_error_naming_the_field(overrides, field):
     with pytest.raises(InputError) as info:
         run(57000, **overrides)
@@ -357,6 +447,7 @@ def test_bad_context_raises_input_error_naming_the_field(overrides, field):
 
 
 # --- the result object --------------------------------------------------------------------------
+
 
 def test_result_is_frozen_with_slots_and_json_safe():
     r = run(57000)
@@ -368,8 +459,15 @@ def test_result_is_frozen_with_slots_and_json_safe():
     assert json.loads(json.dumps(data, allow_nan=False)) == data
     assert [c["name"] for c in data["checks"]] == list(CHECK_NAMES)
     assert set(data["checks"][0]) == {"name", "passed", "message"}
-    assert set(data) == {"verdict", "headline", "checks", "liquidation_price", "loss_at_invalidation",
-                         "loss_share", "seconds_remaining"}
+    assert set(data) == {
+        "verdict",
+        "headline",
+        "checks",
+        "liquidation_price",
+        "loss_at_invalidation",
+        "loss_share",
+        "seconds_remaining",
+    }
 
 
 # --- properties ---------------------------------------------------------------------------------
@@ -386,8 +484,14 @@ balances = st.floats(1, 1e9, allow_nan=False, allow_infinity=False)
 @given(entry=entries, quantity=quantities, leverage=leverages, rate=rates, distance=distances, balance=balances)
 def test_long_loss_is_quantity_times_distance(entry, quantity, leverage, rate, distance, balance):
     invalidation = entry * (1 - distance)
-    r = run(invalidation, entry_price=entry, quantity=quantity, leverage=leverage,
-            maintenance_margin_rate=rate, account_balance=balance)
+    r = run(
+        invalidation,
+        entry_price=entry,
+        quantity=quantity,
+        leverage=leverage,
+        maintenance_margin_rate=rate,
+        account_balance=balance,
+    )
     expected = quantity * (entry - invalidation)
     assert math.isclose(r.loss_at_invalidation, expected, rel_tol=1e-9)
     assert math.isclose(r.loss_share, expected / balance, rel_tol=1e-9)
@@ -401,14 +505,19 @@ def test_long_loss_is_quantity_times_distance(entry, quantity, leverage, rate, d
 @given(entry=entries, quantity=quantities, leverage=leverages, rate=rates, distance=distances)
 def test_short_loss_is_quantity_times_distance(entry, quantity, leverage, rate, distance):
     invalidation = entry * (1 + distance)
-    r = run(invalidation, side="short", entry_price=entry, quantity=quantity, leverage=leverage,
-            maintenance_margin_rate=rate)
+    r = run(
+        invalidation,
+        side="short",
+        entry_price=entry,
+        quantity=quantity,
+        leverage=leverage,
+        maintenance_margin_rate=rate,
+    )
     assert math.isclose(r.loss_at_invalidation, quantity * (invalidation - entry), rel_tol=1e-9)
 
 
 @FAST
-@given(side=st.sampled_from(["long", "short"]), entry=entries, leverage=leverages, rate=rates,
-       distance=distances)
+@given(side=st.sampled_from(["long", "short"]), entry=entries, leverage=leverages, rate=rates, distance=distances)
 def test_before_liquidation_matches_the_closed_form(side, entry, leverage, rate, distance):
     s = 1 if side == "long" else -1
     invalidation = entry * (1 - s * distance)

@@ -8,7 +8,8 @@ piecewise-linear tiered model); none is copied from the engine's own output.
 import math
 
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from calculators import TIER_PRESETS, VENUES, InputError, leverage_ladder, liquidation_price
 
@@ -65,6 +66,7 @@ def assert_price(actual, expected, entry):
 # Ordering: long liquidation < entry < short liquidation, whenever the buffer is positive.
 # ---------------------------------------------------------------------------------------------
 
+
 @st.composite
 def positive_buffer_positions(draw):
     venue, contract = draw(venue_contracts)
@@ -76,9 +78,16 @@ def positive_buffer_positions(draw):
     entry, quantity = draw(entries), draw(quantities)
     n = notional(contract, entry, quantity)
     return dict(
-        venue=venue, contract=contract, side=draw(sides), entry_price=entry, quantity=quantity,
-        leverage=lev, maintenance_margin_rate=m, taker_fee_rate=fee,
-        maintenance_amount=draw(st.floats(0, 0.05)) * n, extra_margin=draw(st.floats(0, 0.5)) * n,
+        venue=venue,
+        contract=contract,
+        side=draw(sides),
+        entry_price=entry,
+        quantity=quantity,
+        leverage=lev,
+        maintenance_margin_rate=m,
+        taker_fee_rate=fee,
+        maintenance_amount=draw(st.floats(0, 0.05)) * n,
+        extra_margin=draw(st.floats(0, 0.5)) * n,
     )
 
 
@@ -102,8 +111,16 @@ def test_liquidation_lies_between_bankruptcy_and_entry(vc, side, entry, quantity
     """With no maintenance deduction, maintenance is >= 0, so liquidation comes before bankruptcy."""
     venue, contract = vc
     lev = data.draw(st.floats(1, VENUES[venue].max_leverage))
-    r = liquidation_price(venue=venue, side=side, contract=contract, entry_price=entry, quantity=quantity,
-                          leverage=lev, maintenance_margin_rate=m, taker_fee_rate=fee)
+    r = liquidation_price(
+        venue=venue,
+        side=side,
+        contract=contract,
+        entry_price=entry,
+        quantity=quantity,
+        leverage=lev,
+        maintenance_margin_rate=m,
+        taker_fee_rate=fee,
+    )
     if r.price is None or r.bankruptcy_price is None or has_zero_buffer(r):
         return
     s = sign(side)
@@ -114,6 +131,7 @@ def test_liquidation_lies_between_bankruptcy_and_entry(vc, side, entry, quantity
 # Leverage: the adverse move shrinks as leverage rises.
 # ---------------------------------------------------------------------------------------------
 
+
 @FAST
 @given(venue_contracts, sides, entries, quantities, rates, fees, st.data())
 def test_adverse_move_falls_as_leverage_rises(vc, side, entry, quantity, m, fee, data):
@@ -121,8 +139,15 @@ def test_adverse_move_falls_as_leverage_rises(vc, side, entry, quantity, m, fee,
     cap = VENUES[venue].max_leverage
     low = data.draw(st.floats(1, cap))
     high = data.draw(st.floats(low, cap))
-    common = dict(venue=venue, side=side, contract=contract, entry_price=entry, quantity=quantity,
-                  maintenance_margin_rate=m, taker_fee_rate=fee)
+    common = dict(
+        venue=venue,
+        side=side,
+        contract=contract,
+        entry_price=entry,
+        quantity=quantity,
+        maintenance_margin_rate=m,
+        taker_fee_rate=fee,
+    )
     at_low = liquidation_price(leverage=low, **common)
     at_high = liquidation_price(leverage=high, **common)
     assert move_or_inf(at_high) <= move_or_inf(at_low) + 1e-12
@@ -132,8 +157,7 @@ def test_adverse_move_falls_as_leverage_rises(vc, side, entry, quantity, m, fee,
 @given(venue_contracts, rates, fees)
 def test_ladder_moves_never_grow_with_leverage(vc, m, fee):
     venue, contract = vc
-    rows = leverage_ladder(range(1, 101), venue=venue, contract=contract, maintenance_margin_rate=m,
-                           taker_fee_rate=fee)
+    rows = leverage_ladder(range(1, 101), venue=venue, contract=contract, maintenance_margin_rate=m, taker_fee_rate=fee)
     for column in ("long_adverse_move", "short_adverse_move"):
         moves = [math.inf if getattr(r, column) is None else getattr(r, column) for r in rows]
         assert all(b <= a + 1e-12 for a, b in zip(moves, moves[1:])), column
@@ -143,15 +167,35 @@ def test_ladder_moves_never_grow_with_leverage(vc, m, fee):
 # Cross margin: more wallet balance pushes liquidation away.
 # ---------------------------------------------------------------------------------------------
 
+
 @FAST
-@given(venue_contracts, sides, entries, quantities, rates, fees,
-       st.floats(0.01, 2), st.floats(0.001, 2), st.floats(0, 0.05), st.floats(-0.5, 0.5))
+@given(
+    venue_contracts,
+    sides,
+    entries,
+    quantities,
+    rates,
+    fees,
+    st.floats(0.01, 2),
+    st.floats(0.001, 2),
+    st.floats(0, 0.05),
+    st.floats(-0.5, 0.5),
+)
 def test_more_cross_balance_moves_liquidation_away(vc, side, entry, quantity, m, fee, w1, extra, tmm, upnl):
     venue, contract = vc
     n = notional(contract, entry, quantity)
-    common = dict(venue=venue, side=side, contract=contract, margin_mode="cross", entry_price=entry,
-                  quantity=quantity, maintenance_margin_rate=m, taker_fee_rate=fee,
-                  other_maintenance=tmm * n, other_unrealized_pnl=upnl * n)
+    common = dict(
+        venue=venue,
+        side=side,
+        contract=contract,
+        margin_mode="cross",
+        entry_price=entry,
+        quantity=quantity,
+        maintenance_margin_rate=m,
+        taker_fee_rate=fee,
+        other_maintenance=tmm * n,
+        other_unrealized_pnl=upnl * n,
+    )
     small = liquidation_price(margin=w1 * n, **common)
     large = liquidation_price(margin=(w1 + extra) * n, **common)
     assert any("Cross margin" in w for w in small.warnings)
@@ -171,13 +215,21 @@ def test_more_cross_balance_moves_liquidation_away(vc, side, entry, quantity, m,
 # Textbook move 1/L - m against the exact move (linear, zero fees).
 # ---------------------------------------------------------------------------------------------
 
+
 @FAST
 @given(st.sampled_from(LINEAR_VENUES), sides, entries, quantities, st.floats(1e-4, 0.2), st.data())
 def test_textbook_move_within_m_of_exact(venue, side, entry, quantity, m, data):
     lev = data.draw(st.floats(1.001, VENUES[venue].max_leverage))
     assume(1 / lev > m * (1 + 1e-9))
-    r = liquidation_price(venue=venue, side=side, entry_price=entry, quantity=quantity, leverage=lev,
-                          maintenance_margin_rate=m, taker_fee_rate=0)
+    r = liquidation_price(
+        venue=venue,
+        side=side,
+        entry_price=entry,
+        quantity=quantity,
+        leverage=lev,
+        maintenance_margin_rate=m,
+        taker_fee_rate=0,
+    )
     textbook = 1 / lev - m
     assert r.adverse_move is not None
     assert abs(r.adverse_move - textbook) < m
@@ -205,11 +257,18 @@ def test_inverse_long_liquidates_after_a_smaller_drop_than_linear():
 # ---------------------------------------------------------------------------------------------
 
 BRIEF_BINANCE_TABLE = [  # floor, cap, max leverage, m, cum, as written in the brief
-    (0, 50e3, 125, 0.004, 0), (50e3, 600e3, 100, 0.005, 50), (600e3, 3e6, 75, 0.0065, 950),
-    (3e6, 12e6, 50, 0.01, 11_450), (12e6, 70e6, 25, 0.02, 131_450), (70e6, 100e6, 20, 0.025, 481_450),
-    (100e6, 230e6, 10, 0.05, 2_981_450), (230e6, 480e6, 5, 0.10, 14_481_450),
-    (480e6, 600e6, 4, 0.125, 26_481_450), (600e6, 800e6, 3, 0.15, 41_481_450),
-    (800e6, 1.2e9, 2, 0.25, 121_481_450), (1.2e9, 1.8e9, 1, 0.50, 421_481_450),
+    (0, 50e3, 125, 0.004, 0),
+    (50e3, 600e3, 100, 0.005, 50),
+    (600e3, 3e6, 75, 0.0065, 950),
+    (3e6, 12e6, 50, 0.01, 11_450),
+    (12e6, 70e6, 25, 0.02, 131_450),
+    (70e6, 100e6, 20, 0.025, 481_450),
+    (100e6, 230e6, 10, 0.05, 2_981_450),
+    (230e6, 480e6, 5, 0.10, 14_481_450),
+    (480e6, 600e6, 4, 0.125, 26_481_450),
+    (600e6, 800e6, 3, 0.15, 41_481_450),
+    (800e6, 1.2e9, 2, 0.25, 121_481_450),
+    (1.2e9, 1.8e9, 1, 0.50, 421_481_450),
 ]
 
 
@@ -255,6 +314,7 @@ def _bisect_tiered_root(rows, s, entry, quantity, margin, fee_in_mm):
     g(P) = M + s*Q*(P - E) - [(m(QP) + f)*QP - cum(QP)] is monotone in P (slope s*Q - (m + f)*Q*...);
     returns None when there is no positive root.
     """
+
     def g(price):
         row = _lookup(rows, quantity * price)
         return margin + s * quantity * (price - entry) - ((row["rate"] + fee_in_mm) * quantity * price - row["amount"])
@@ -294,8 +354,9 @@ def test_binance_preset_iteration_lands_in_its_own_bracket(side, entry, quantity
     s = sign(side)
     margin = n / lev
     expected = _bisect_tiered_root(rows, s, entry, quantity, margin, 0.0)
-    r = liquidation_price(**dict(venue="binance", side=side, entry_price=entry, quantity=quantity,
-                                     leverage=lev, tiers=BINANCE))
+    r = liquidation_price(
+        **dict(venue="binance", side=side, entry_price=entry, quantity=quantity, leverage=lev, tiers=BINANCE)
+    )
     assert_price(r.price, 0.0 if expected is None else expected, entry)
     if r.price is None:
         assert s == 1 and r.tier is TIER_PRESETS[BINANCE].tiers[0]
@@ -339,8 +400,16 @@ def continuous_tables(draw, scale):
 
 
 @FAST
-@given(st.sampled_from(MARK_LINEAR), sides, entries, quantities, st.floats(0.02, 0.9), st.floats(0, 0.002),
-       st.booleans(), st.data())
+@given(
+    st.sampled_from(MARK_LINEAR),
+    sides,
+    entries,
+    quantities,
+    st.floats(0.02, 0.9),
+    st.floats(0, 0.002),
+    st.booleans(),
+    st.data(),
+)
 def test_custom_continuous_tables_converge(venue, side, entry, quantity, u, fee, give_amounts, data):
     n = quantity * entry
     rows = data.draw(continuous_tables(n))
@@ -356,8 +425,11 @@ def test_custom_continuous_tables_converge(venue, side, entry, quantity, u, fee,
     s = sign(side)
     fee_in_mm = fee if venue in FEE_IN_MAINTENANCE else 0.0
     expected = _bisect_tiered_root(rows, s, entry, quantity, margin, fee_in_mm)
-    r = liquidation_price(**dict(venue=venue, side=side, entry_price=entry, quantity=quantity,
-                                     margin=margin, tiers=tiers, taker_fee_rate=fee))
+    r = liquidation_price(
+        **dict(
+            venue=venue, side=side, entry_price=entry, quantity=quantity, margin=margin, tiers=tiers, taker_fee_rate=fee
+        )
+    )
     assert_price(r.price, 0.0 if expected is None else expected, entry)
     if r.price is None:
         return
@@ -385,8 +457,9 @@ def test_liquidation_on_a_bracket_edge_is_found():
     for s, entry, quantity, margin, price in _edge_cases():
         side = "long" if s == 1 else "short"
         try:
-            r = liquidation_price(venue="binance", side=side, entry_price=entry, quantity=quantity, margin=margin,
-                                  tiers=BINANCE)
+            r = liquidation_price(
+                venue="binance", side=side, entry_price=entry, quantity=quantity, margin=margin, tiers=BINANCE
+            )
         except InputError as error:
             failures.append((side, entry, quantity, margin, error.message))
             continue
@@ -395,13 +468,17 @@ def test_liquidation_on_a_bracket_edge_is_found():
     assert not failures, f"{len(failures)} edge positions raised, e.g. {failures[:3]}"
 
 
-@pytest.mark.parametrize("side, entry, quantity, margin, edge", [
-    ("short", 227_700_000, 1, 10_818_550, 230_000_000),
-    ("long", 1_010_000, 3, 48_550, 3_000_000),
-])
+@pytest.mark.parametrize(
+    "side, entry, quantity, margin, edge",
+    [
+        ("short", 227_700_000, 1, 10_818_550, 230_000_000),
+        ("long", 1_010_000, 3, 48_550, 3_000_000),
+    ],
+)
 def test_bracket_edge_examples(side, entry, quantity, margin, edge):
-    r = liquidation_price(venue="binance", side=side, entry_price=entry, quantity=quantity, margin=margin,
-                          tiers=BINANCE)
+    r = liquidation_price(
+        venue="binance", side=side, entry_price=entry, quantity=quantity, margin=margin, tiers=BINANCE
+    )
     assert r.price * quantity == pytest.approx(edge, rel=1e-12)
 
 
@@ -409,13 +486,21 @@ def test_bracket_edge_examples(side, entry, quantity, margin, edge):
 # The price solves the model.
 # ---------------------------------------------------------------------------------------------
 
+
 @FAST
 @given(sides, entries, quantities, rates, st.floats(0.01, 1.0), st.floats(0, 0.01))
 def test_binance_isolated_linear_price_solves_the_model(side, entry, quantity, m, u, c):
     n = quantity * entry
     margin, cum = u * n, c * n
-    r = liquidation_price(venue="binance", side=side, entry_price=entry, quantity=quantity, margin=margin,
-                          maintenance_margin_rate=m, maintenance_amount=cum)
+    r = liquidation_price(
+        venue="binance",
+        side=side,
+        entry_price=entry,
+        quantity=quantity,
+        margin=margin,
+        maintenance_margin_rate=m,
+        maintenance_amount=cum,
+    )
     if r.price is None:
         # No positive root: for a long, equity at P -> 0 is already above maintenance there.
         assert side == "long" and margin - n + cum >= -1e-9 * n
@@ -431,8 +516,15 @@ def test_binance_isolated_linear_price_solves_the_model(side, entry, quantity, m
 def test_binance_inverse_price_solves_the_model(side, entry, quantity, m, u):
     """Inverse: equity M + s*Q*(1/E - 1/P) against maintenance m*Q/P, all in the coin."""
     n = quantity / entry
-    r = liquidation_price(venue="binance", side=side, contract="inverse", entry_price=entry, quantity=quantity,
-                          margin=u * n, maintenance_margin_rate=m)
+    r = liquidation_price(
+        venue="binance",
+        side=side,
+        contract="inverse",
+        entry_price=entry,
+        quantity=quantity,
+        margin=u * n,
+        maintenance_margin_rate=m,
+    )
     if r.price is None:
         assert side == "short"
         return
@@ -445,22 +537,31 @@ def test_binance_inverse_price_solves_the_model(side, entry, quantity, m, u):
 # Bankruptcy, explicit margin, 1x, zero buffer.
 # ---------------------------------------------------------------------------------------------
 
+
 @FAST
 @given(st.sampled_from(["binance", "bybit"]), sides, entries, quantities, rates, st.data())
 def test_bankruptcy_price_linear_isolated(venue, side, entry, quantity, m, data):
     lev = data.draw(st.floats(1, VENUES[venue].max_leverage))
-    r = liquidation_price(venue=venue, side=side, entry_price=entry, quantity=quantity, leverage=lev,
-                          maintenance_margin_rate=m)
+    r = liquidation_price(
+        venue=venue, side=side, entry_price=entry, quantity=quantity, leverage=lev, maintenance_margin_rate=m
+    )
     assert_price(r.bankruptcy_price, entry * (1 - sign(side) / lev), entry)
 
 
-@pytest.mark.parametrize("venue, side, lev, expected", [
-    ("bybit", "long", 10, 45_000), ("bybit", "short", 10, 55_000), ("binance", "long", 4, 37_500),
-    ("binance", "short", 2, 75_000), ("binance", "long", 1, None),
-])
+@pytest.mark.parametrize(
+    "venue, side, lev, expected",
+    [
+        ("bybit", "long", 10, 45_000),
+        ("bybit", "short", 10, 55_000),
+        ("binance", "long", 4, 37_500),
+        ("binance", "short", 2, 75_000),
+        ("binance", "long", 1, None),
+    ],
+)
 def test_bankruptcy_spot_values(venue, side, lev, expected):
-    r = liquidation_price(venue=venue, side=side, entry_price=50_000, quantity=0.3, leverage=lev,
-                          maintenance_margin_rate=0.005)
+    r = liquidation_price(
+        venue=venue, side=side, entry_price=50_000, quantity=0.3, leverage=lev, maintenance_margin_rate=0.005
+    )
     assert r.bankruptcy_price == (None if expected is None else pytest.approx(expected, rel=1e-12))
 
 
@@ -471,11 +572,21 @@ def test_margin_equal_to_notional_over_leverage_matches_leverage(vc, side, entry
     if VENUES[venue].margin_fees != "none":
         fee = 0.0  # Phemex and BitMEX add fees to the default margin; with no fee it is notional / L.
     lev = data.draw(st.floats(1, VENUES[venue].max_leverage))
-    common = dict(venue=venue, side=side, contract=contract, entry_price=entry, quantity=quantity,
-                  maintenance_margin_rate=m, taker_fee_rate=fee)
+    common = dict(
+        venue=venue,
+        side=side,
+        contract=contract,
+        entry_price=entry,
+        quantity=quantity,
+        maintenance_margin_rate=m,
+        taker_fee_rate=fee,
+    )
     by_leverage = liquidation_price(leverage=lev, **common)
     margin = notional(contract, entry, quantity) / lev
-    for by_margin in (liquidation_price(margin=margin, **common), liquidation_price(margin=margin, leverage=lev, **common)):
+    for by_margin in (
+        liquidation_price(margin=margin, **common),
+        liquidation_price(margin=margin, leverage=lev, **common),
+    ):
         for field in ("price", "bankruptcy_price", "adverse_move", "margin", "maintenance_margin"):
             a, b = getattr(by_leverage, field), getattr(by_margin, field)
             assert (a is None) == (b is None), field
@@ -488,16 +599,18 @@ def test_margin_equal_to_notional_over_leverage_matches_leverage(vc, side, entry
 @FAST
 @given(entries, quantities, rates)
 def test_one_x_linear_long_has_no_price(entry, quantity, m):
-    r = liquidation_price(venue="binance", side="long", entry_price=entry, quantity=quantity, leverage=1,
-                          maintenance_margin_rate=m)
+    r = liquidation_price(
+        venue="binance", side="long", entry_price=entry, quantity=quantity, leverage=1, maintenance_margin_rate=m
+    )
     assert r.price is None and r.adverse_move is None and r.loss_at_liquidation is None
     assert any("above zero" in w for w in r.warnings)
 
 
 @pytest.mark.parametrize("venue", ["binance", "bybit-uta", "okx", "gate", "dydx", "hyperliquid", "phemex"])
 def test_one_x_long_without_fees_has_no_price_on_mark_venues(venue):
-    r = liquidation_price(venue=venue, side="long", entry_price=42_000, quantity=0.5, leverage=1,
-                          maintenance_margin_rate=0.005)
+    r = liquidation_price(
+        venue=venue, side="long", entry_price=42_000, quantity=0.5, leverage=1, maintenance_margin_rate=0.005
+    )
     assert r.price is None
 
 
@@ -508,8 +621,15 @@ def zero_buffer_positions(draw):
     low = 1 / lev * (1 + 1e-9)
     assume(low < 0.99)
     m = draw(st.floats(low, 0.99))
-    return dict(venue=venue, contract=contract, side=draw(sides), entry_price=draw(entries),
-                quantity=draw(quantities), leverage=lev, maintenance_margin_rate=m)
+    return dict(
+        venue=venue,
+        contract=contract,
+        side=draw(sides),
+        entry_price=draw(entries),
+        quantity=draw(quantities),
+        leverage=lev,
+        maintenance_margin_rate=m,
+    )
 
 
 @FAST
@@ -531,8 +651,15 @@ def test_zero_buffer_is_flagged_at_exact_equality():
                 continue
             for side in ("long", "short"):
                 for entry, quantity in ((100, 1), (50_000, 0.02), (3, 7), (65_432.1, 0.37)):
-                    r = liquidation_price(venue=venue, side=side, contract=contract, entry_price=entry,
-                                          quantity=quantity, leverage=lev, maintenance_margin_rate=m)
+                    r = liquidation_price(
+                        venue=venue,
+                        side=side,
+                        contract=contract,
+                        entry_price=entry,
+                        quantity=quantity,
+                        leverage=lev,
+                        maintenance_margin_rate=m,
+                    )
                     if not has_zero_buffer(r):
                         missing.append((venue, contract, side, lev, m, entry, quantity))
     assert not missing, f"{len(missing)} cases, e.g. {missing[:3]}"
@@ -542,26 +669,37 @@ def test_zero_buffer_is_flagged_at_exact_equality():
 # The ladder agrees with liquidation_price, row by row.
 # ---------------------------------------------------------------------------------------------
 
+
 @FAST
 @given(venue_contracts, rates, fees, entries, st.lists(st.floats(1, 150), min_size=1, max_size=8))
 def test_ladder_rows_equal_single_calls(vc, m, fee, entry, leverages):
     venue, contract = vc
-    rows = leverage_ladder(leverages, venue=venue, contract=contract, maintenance_margin_rate=m,
-                           taker_fee_rate=fee, entry_price=entry)
+    rows = leverage_ladder(
+        leverages, venue=venue, contract=contract, maintenance_margin_rate=m, taker_fee_rate=fee, entry_price=entry
+    )
     assert [row.leverage for row in rows] == leverages
     cap = VENUES[venue].max_leverage
     for row in rows:
         assert row.textbook_move == pytest.approx(1 / row.leverage - m, abs=1e-15)
         assert row.within_venue_cap == (row.leverage <= cap)
-        common = dict(venue=venue, contract=contract, entry_price=entry, quantity=1, leverage=row.leverage,
-                      maintenance_margin_rate=m, taker_fee_rate=fee)
+        common = dict(
+            venue=venue,
+            contract=contract,
+            entry_price=entry,
+            quantity=1,
+            leverage=row.leverage,
+            maintenance_margin_rate=m,
+            taker_fee_rate=fee,
+        )
         if not row.within_venue_cap:
             with pytest.raises(InputError) as caught:
                 liquidation_price(side="long", **common)
             assert caught.value.field == "leverage"
             continue
-        for side, price, move in (("long", row.long_price, row.long_adverse_move),
-                                  ("short", row.short_price, row.short_adverse_move)):
+        for side, price, move in (
+            ("long", row.long_price, row.long_adverse_move),
+            ("short", row.short_price, row.short_adverse_move),
+        ):
             r = liquidation_price(side=side, **common)
             if side == "short" and max(price or math.inf, r.price or math.inf) > 1e9 * entry:
                 # A root near infinity (an inverse short near 1x) is ill-conditioned: both must be huge.
@@ -580,12 +718,14 @@ def test_ladder_rows_equal_single_calls(vc, m, fee, entry, leverages):
 # Closed forms from the brief, evaluated in the test.
 # ---------------------------------------------------------------------------------------------
 
+
 @FAST
 @given(st.sampled_from(["okx", "gate"]), entries, quantities, st.floats(0, 0.05), fees, st.floats(1, 100))
 def test_okx_gate_closed_form(venue, entry, quantity, m, fee, lev):
     margin = quantity * entry / lev
-    common = dict(venue=venue, entry_price=entry, quantity=quantity, leverage=lev, maintenance_margin_rate=m,
-                  taker_fee_rate=fee)
+    common = dict(
+        venue=venue, entry_price=entry, quantity=quantity, leverage=lev, maintenance_margin_rate=m, taker_fee_rate=fee
+    )
     long = liquidation_price(side="long", **common)
     short = liquidation_price(side="short", **common)
     assert_price(long.price, (entry - margin / quantity) / (1 - (m + fee)), entry)
@@ -597,9 +737,18 @@ def test_okx_gate_closed_form(venue, entry, quantity, m, fee, lev):
 def test_binance_cross_closed_form(side, entry, quantity, m, w, tmm, upnl):
     n = quantity * entry
     wallet, other_mm, other_pnl, cum = w * n, tmm * n, upnl * n, 0.001 * n
-    r = liquidation_price(venue="binance", side=side, margin_mode="cross", entry_price=entry, quantity=quantity,
-                          margin=wallet, maintenance_margin_rate=m, maintenance_amount=cum,
-                          other_maintenance=other_mm, other_unrealized_pnl=other_pnl)
+    r = liquidation_price(
+        venue="binance",
+        side=side,
+        margin_mode="cross",
+        entry_price=entry,
+        quantity=quantity,
+        margin=wallet,
+        maintenance_margin_rate=m,
+        maintenance_amount=cum,
+        other_maintenance=other_mm,
+        other_unrealized_pnl=other_pnl,
+    )
     s = sign(side)
     expected = (wallet - other_mm + other_pnl + cum - s * quantity * entry) / (quantity * m - s * quantity)
     assert_price(r.price, expected, entry)
@@ -611,9 +760,17 @@ def test_dydx_closed_form(side, entry, quantity, m, lev, upnl, tmm):
     s_size = sign(side) * quantity  # S, the signed size
     n = quantity * entry
     e = n / lev + upnl * n - tmm * n  # cross: the other positions' requirement comes off the equity
-    r = liquidation_price(venue="dydx", side=side, margin_mode="cross", entry_price=entry, quantity=quantity,
-                          leverage=lev, maintenance_margin_rate=m, other_unrealized_pnl=upnl * n,
-                          other_maintenance=tmm * n)
+    r = liquidation_price(
+        venue="dydx",
+        side=side,
+        margin_mode="cross",
+        entry_price=entry,
+        quantity=quantity,
+        leverage=lev,
+        maintenance_margin_rate=m,
+        other_unrealized_pnl=upnl * n,
+        other_maintenance=tmm * n,
+    )
     expected = (e - s_size * entry) / (abs(s_size) * m - s_size)
     assert_price(r.price, expected, entry)
 
@@ -626,20 +783,37 @@ def test_hyperliquid_closed_form(side, entry, quantity, lev, max_leverage):
     s = sign(side)
     margin_available = quantity * entry / lev - quantity * entry * m
     expected = entry - s * margin_available / quantity / (1 - m * s)
-    r = liquidation_price(venue="hyperliquid", side=side, entry_price=entry, quantity=quantity, leverage=lev,
-                          maintenance_margin_rate=m)
+    r = liquidation_price(
+        venue="hyperliquid", side=side, entry_price=entry, quantity=quantity, leverage=lev, maintenance_margin_rate=m
+    )
     assert_price(r.price, expected, entry)
 
 
 @FAST
-@given(sides, entries, quantities, st.floats(0, 0.05), st.floats(1, 100), st.floats(0, 5000), st.floats(0, 0.2),
-       st.floats(-0.01, 0.01))
+@given(
+    sides,
+    entries,
+    quantities,
+    st.floats(0, 0.05),
+    st.floats(1, 100),
+    st.floats(0, 5000),
+    st.floats(0, 0.2),
+    st.floats(-0.01, 0.01),
+)
 def test_bybit_classic_closed_form(side, entry, quantity, m, lev, deduction, extra_frac, funding_frac):
     n = quantity * entry
     extra, funding = extra_frac * n, funding_frac * n
-    r = liquidation_price(venue="bybit", side=side, entry_price=entry, quantity=quantity, leverage=lev,
-                          maintenance_margin_rate=m, maintenance_amount=deduction, extra_margin=extra,
-                          funding_paid=funding)
+    r = liquidation_price(
+        venue="bybit",
+        side=side,
+        entry_price=entry,
+        quantity=quantity,
+        leverage=lev,
+        maintenance_margin_rate=m,
+        maintenance_amount=deduction,
+        extra_margin=extra,
+        funding_paid=funding,
+    )
     s = sign(side)
     im, mm = n / lev, n * m - deduction
     # Long: P = E - (IM - MM)/Q - extra/Q, and funding paid moves it up by funding/Q; short mirrored.
@@ -652,8 +826,16 @@ def test_bybit_classic_closed_form(side, entry, quantity, m, lev, deduction, ext
 def test_bybit_uta_closed_form(entry, quantity, m, fee, lev, extra_frac, ded_frac):
     n = quantity * entry
     extra, ded = extra_frac * n, ded_frac * n
-    common = dict(venue="bybit-uta", entry_price=entry, quantity=quantity, leverage=lev, maintenance_margin_rate=m,
-                  maintenance_amount=ded, extra_margin=extra, taker_fee_rate=fee)
+    common = dict(
+        venue="bybit-uta",
+        entry_price=entry,
+        quantity=quantity,
+        leverage=lev,
+        maintenance_margin_rate=m,
+        maintenance_amount=ded,
+        extra_margin=extra,
+        taker_fee_rate=fee,
+    )
     long = liquidation_price(side="long", **common)
     short = liquidation_price(side="short", **common)
     e, q = entry, quantity
@@ -670,8 +852,16 @@ def test_phemex_linear_closed_form(side, entry, quantity, m, fee, lev, mm_frac):
     mm_amount = mm_frac * q * e
     bankruptcy_value = q * e * (1 - s / lev)
     balance = q * e / lev + bankruptcy_value * fee
-    r = liquidation_price(venue="phemex", side=side, entry_price=e, quantity=q, leverage=lev,
-                          maintenance_margin_rate=m, maintenance_amount=mm_amount, taker_fee_rate=fee)
+    r = liquidation_price(
+        venue="phemex",
+        side=side,
+        entry_price=e,
+        quantity=q,
+        leverage=lev,
+        maintenance_margin_rate=m,
+        maintenance_amount=mm_amount,
+        taker_fee_rate=fee,
+    )
     assert r.initial_margin == pytest.approx(balance, rel=1e-12)
     if s == 1:
         expected = (q * e - balance - mm_amount) / (1 - fee - m) / q
@@ -686,8 +876,16 @@ def test_phemex_inverse_close_fee_on_inverse_bankruptcy_value(side):
     open_value = q / e
     # Phemex: inverse long bankruptcy value = open value + initial margin; short = open value - initial margin.
     bankruptcy_value = open_value * (1 + s / lev)
-    r = liquidation_price(venue="phemex", side=side, contract="inverse", entry_price=e, quantity=q, leverage=lev,
-                          maintenance_margin_rate=0.005, taker_fee_rate=fee)
+    r = liquidation_price(
+        venue="phemex",
+        side=side,
+        contract="inverse",
+        entry_price=e,
+        quantity=q,
+        leverage=lev,
+        maintenance_margin_rate=0.005,
+        taker_fee_rate=fee,
+    )
     assert r.initial_margin == pytest.approx(open_value / lev + fee * bankruptcy_value, rel=1e-12)
 
 
@@ -695,8 +893,9 @@ def test_phemex_inverse_close_fee_on_inverse_bankruptcy_value(side):
 @given(entries, quantities, st.floats(0, 0.05), st.floats(1, 100))
 def test_inverse_entry_value_closed_form_bybit(entry, quantity, m, lev):
     """BitMEX-style (entry-value maintenance) inverse: long E/(1 + 1/L - m), short E/(1 - 1/L + m)."""
-    common = dict(venue="bybit", contract="inverse", entry_price=entry, quantity=quantity, leverage=lev,
-                  maintenance_margin_rate=m)
+    common = dict(
+        venue="bybit", contract="inverse", entry_price=entry, quantity=quantity, leverage=lev, maintenance_margin_rate=m
+    )
     assert liquidation_price(side="long", **common).price == pytest.approx(entry / (1 + 1 / lev - m), rel=1e-9)
     denominator = 1 - 1 / lev + m
     short = liquidation_price(side="short", **common).price
@@ -711,8 +910,16 @@ def test_inverse_entry_value_closed_form_bybit(entry, quantity, m, lev):
 def test_bitmex_closed_form(entry, quantity, m, fee, lev, funding_rate):
     im, mm = 1 / lev + 2 * fee, m + fee + funding_rate
     assume(mm >= 0)
-    common = dict(venue="bitmex", contract="inverse", entry_price=entry, quantity=quantity, leverage=lev,
-                  maintenance_margin_rate=m, taker_fee_rate=fee, funding_paid=funding_rate * quantity / entry)
+    common = dict(
+        venue="bitmex",
+        contract="inverse",
+        entry_price=entry,
+        quantity=quantity,
+        leverage=lev,
+        maintenance_margin_rate=m,
+        taker_fee_rate=fee,
+        funding_paid=funding_rate * quantity / entry,
+    )
     long = liquidation_price(side="long", **common)
     short = liquidation_price(side="short", **common)
     assert long.price == pytest.approx(entry / (1 + im - mm), rel=1e-9)
@@ -727,8 +934,9 @@ def test_bitmex_closed_form(entry, quantity, m, fee, lev, funding_rate):
 @given(st.sampled_from(["bybit-uta", "binance"]), entries, quantities, st.floats(0, 0.05), st.floats(1, 100))
 def test_inverse_mark_value_closed_form(venue, entry, quantity, m, lev):
     """Mark-value maintenance inverse (Bybit unified): long E(1+m)/(1+1/L), short E(1-m)/(1-1/L)."""
-    common = dict(venue=venue, contract="inverse", entry_price=entry, quantity=quantity, leverage=lev,
-                  maintenance_margin_rate=m)
+    common = dict(
+        venue=venue, contract="inverse", entry_price=entry, quantity=quantity, leverage=lev, maintenance_margin_rate=m
+    )
     assert liquidation_price(side="long", **common).price == pytest.approx(entry * (1 + m) / (1 + 1 / lev), rel=1e-9)
     short = liquidation_price(side="short", **common).price
     if 1 - 1 / lev <= 1e-6:
@@ -741,7 +949,8 @@ def test_readme_example():
     """The README's example, from the isolated long closed form (Q*E - M - cum) / (Q*(1 - m))."""
     q, e, lev, m = 0.02, 50_000, 20, 0.004
     expected = (q * e - q * e / lev) / (q * (1 - m))
-    r = liquidation_price(venue="binance", side="long", entry_price=e, quantity=q, leverage=lev,
-                          maintenance_margin_rate=m)
+    r = liquidation_price(
+        venue="binance", side="long", entry_price=e, quantity=q, leverage=lev, maintenance_margin_rate=m
+    )
     assert r.price == pytest.approx(expected, rel=1e-12)
     assert r.price == pytest.approx(47_690.76, abs=0.01)

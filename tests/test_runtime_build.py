@@ -18,11 +18,30 @@ def test_wheel_holds_exactly_the_package_and_installs_with_pip(tmp_path):
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "calculators").rglob("*.py")}
     assert {n for n in names if n.endswith(".py")} == modules
     target = tmp_path / "installed"
-    run = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-                          "--target", str(target), str(built)], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            str(target),
+            str(built),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
-    check = subprocess.run([sys.executable, "-c", "import calculators.web.api, calculators; print(calculators.__file__)"],
-                           capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(target)})
+    check = subprocess.run(
+        [sys.executable, "-c", "import calculators.web.api, calculators; print(calculators.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target)},
+    )
     assert check.returncode == 0 and str(target) in check.stdout, check.stderr
 
 

@@ -43,6 +43,7 @@ def published():
 
 # --- pages ----------------------------------------------------------------------------------
 
+
 def test_every_published_page_exists(built_site):
     for path, _ in published():
         target = built_site / path / "index.html" if path.endswith("/") or path == "" else built_site / path
@@ -58,7 +59,7 @@ def test_every_published_anchor_resolves(built_site, pages):
             stub = (built_site / path / "index.html").read_text()
             target = re.search(r'url=([^"]+)"', stub).group(1)
             page = pages[posixpath.normpath(posixpath.join(path, target)).lstrip("./") + "/"]
-        assert anchor in page.ids, f"/{path}#{anchor} no longer resolves: keep the heading or add <a id=\"{anchor}\"></a>"
+        assert anchor in page.ids, f'/{path}#{anchor} no longer resolves: keep the heading or add <a id="{anchor}"></a>'
 
 
 def test_every_content_page_is_published(pages):
@@ -72,8 +73,12 @@ def test_pages_have_titles_descriptions_and_previews(pages):
     for url, page in content_pages(pages).items():
         assert page.title and "ahamirror" in page.title, url
         description = page.meta.get("description", "")
-        assert 50 <= len(description) <= 200, f"{url}: description should be a sentence or two ({len(description)} chars)"
-        assert description not in seen_descriptions, f"{url} repeats the description of {seen_descriptions.get(description)}"
+        assert 50 <= len(description) <= 200, (
+            f"{url}: description should be a sentence or two ({len(description)} chars)"
+        )
+        assert description not in seen_descriptions, (
+            f"{url} repeats the description of {seen_descriptions.get(description)}"
+        )
         seen_descriptions[description] = url
         for key in ("og:title", "og:description", "og:type", "og:url", "og:image", "twitter:card"):
             assert page.meta.get(key), f"{url}: missing {key}"
@@ -85,15 +90,22 @@ def test_each_page_opens_with_what_you_learn_and_ends_with_where_next(pages):
             continue  # on the FAQ every h2 is a question (it is structured data)
         text = " ".join(page.prose).lower()
         assert "what you will learn" in text, f"{url}: no 'What you will learn' opening"
-        assert page.h2 and page.h2[-1].lower().startswith("where to go next"), f"{url}: last section should be 'Where to go next'"
+        assert page.h2 and page.h2[-1].lower().startswith("where to go next"), (
+            f"{url}: last section should be 'Where to go next'"
+        )
 
 
 # --- the leverage tables --------------------------------------------------------------------
 
+
 def _ladder():
-    return calculators.leverage_ladder(range(1, 101), venue=TEACHING.venue,
-                                       maintenance_margin_rate=TEACHING.maintenance_margin_rate,
-                                       taker_fee_rate=TEACHING.taker_fee_rate, entry_price=TEACHING.entry_price)
+    return calculators.leverage_ladder(
+        range(1, 101),
+        venue=TEACHING.venue,
+        maintenance_margin_rate=TEACHING.maintenance_margin_rate,
+        taker_fee_rate=TEACHING.taker_fee_rate,
+        entry_price=TEACHING.entry_price,
+    )
 
 
 def test_csv_holds_rows_1_to_100_equal_to_the_engine(built_site):
@@ -101,13 +113,20 @@ def test_csv_holds_rows_1_to_100_equal_to_the_engine(built_site):
     assert [int(r["leverage"]) for r in rows] == list(range(1, 101))
     for r in rows:
         # The CSV states its own assumptions per row; recompute from those.
-        expected = calculators.leverage_ladder([int(r["leverage"])], venue=r["venue"],
-                                               maintenance_margin_rate=float(r["maintenance_margin_rate"]),
-                                               taker_fee_rate=float(r["taker_fee_rate"]),
-                                               entry_price=float(r["entry_price"]))[0]
-        for column, value in (("long_adverse_move", expected.long_adverse_move), ("short_adverse_move", expected.short_adverse_move),
-                              ("long_liquidation_price", expected.long_price), ("short_liquidation_price", expected.short_price),
-                              ("textbook_move", expected.textbook_move)):
+        expected = calculators.leverage_ladder(
+            [int(r["leverage"])],
+            venue=r["venue"],
+            maintenance_margin_rate=float(r["maintenance_margin_rate"]),
+            taker_fee_rate=float(r["taker_fee_rate"]),
+            entry_price=float(r["entry_price"]),
+        )[0]
+        for column, value in (
+            ("long_adverse_move", expected.long_adverse_move),
+            ("short_adverse_move", expected.short_adverse_move),
+            ("long_liquidation_price", expected.long_price),
+            ("short_liquidation_price", expected.short_price),
+            ("textbook_move", expected.textbook_move),
+        ):
             assert r[column] == ("" if value is None else repr(value)), (r["leverage"], column)
 
 
@@ -130,10 +149,17 @@ def test_full_table_has_rows_1_to_100_matching_the_ladder(pages):
     assert header[0] == "Leverage"
     assert [row[0] for row in body] == [f"{n}x" for n in range(1, 101)]
     for shown, row in zip(body, _ladder()):
-        long_move = "none (no price above zero)" if row.long_adverse_move is None else formatting.percent(row.long_adverse_move)
-        assert shown == [formatting.leverage(row.leverage), long_move, formatting.percent(row.short_adverse_move),
-                         formatting.price(row.long_price), formatting.price(row.short_price),
-                         formatting.percent(row.textbook_move)]
+        long_move = (
+            "none (no price above zero)" if row.long_adverse_move is None else formatting.percent(row.long_adverse_move)
+        )
+        assert shown == [
+            formatting.leverage(row.leverage),
+            long_move,
+            formatting.percent(row.short_adverse_move),
+            formatting.price(row.long_price),
+            formatting.price(row.short_price),
+            formatting.percent(row.textbook_move),
+        ]
 
 
 def test_key_rows_are_the_key_leverages(pages):
@@ -146,7 +172,7 @@ def test_tables_state_their_assumptions(built_site):
     html = (built_site / "leverage-tables" / "index.html").read_text()
     for name in ("ladder-key", "venue-comparison", "linear-vs-inverse", "spot-vs-leveraged"):
         before = html[: html.index(f'data-table="{name}"')]
-        assumption = before[before.rindex('class="assumptions"'):]
+        assumption = before[before.rindex('class="assumptions"') :]
         assert formatting.percent(TEACHING.maintenance_margin_rate) in assumption, name
 
 
@@ -156,6 +182,7 @@ def test_csv_is_linked_from_the_tables_page(pages):
 
 
 # --- figures in prose -----------------------------------------------------------------------
+
 
 def test_every_quoted_figure_equals_the_engine(pages):
     count = 0
@@ -171,13 +198,24 @@ def test_every_quoted_figure_equals_the_engine(pages):
 
 
 def test_home_quotes_the_10x_move_from_the_engine(pages):
-    expected = formatting.percent(calculators.liquidation_price(
-        venue=TEACHING.venue, side="long", entry_price=TEACHING.entry_price, quantity=1, leverage=10,
-        maintenance_margin_rate=TEACHING.maintenance_margin_rate).adverse_move)
-    assert any(s["field"] == "adverse_move" and s["args"]["leverage"] == 10 and t == expected
-               for s, t in pages[""].figures)
+    expected = formatting.percent(
+        calculators.liquidation_price(
+            venue=TEACHING.venue,
+            side="long",
+            entry_price=TEACHING.entry_price,
+            quantity=1,
+            leverage=10,
+            maintenance_margin_rate=TEACHING.maintenance_margin_rate,
+        ).adverse_move
+    )
+    assert any(
+        s["field"] == "adverse_move" and s["args"]["leverage"] == 10 and t == expected for s, t in pages[""].figures
+    )
     # and, from the algebra, that figure is close to the textbook 10 % - m
-    assert abs(float(expected.rstrip("%")) / 100 - (0.1 - TEACHING.maintenance_margin_rate)) < TEACHING.maintenance_margin_rate
+    assert (
+        abs(float(expected.rstrip("%")) / 100 - (0.1 - TEACHING.maintenance_margin_rate))
+        < TEACHING.maintenance_margin_rate
+    )
 
 
 DECIMAL_PERCENT = re.compile(r"\d+\.\d+\s?%")
@@ -194,6 +232,7 @@ def test_no_hand_typed_decimal_figures_in_prose(pages):
 
 # --- FAQ structured data --------------------------------------------------------------------
 
+
 def test_faq_json_ld_lists_every_question(pages):
     page = pages["faq/"]
     assert len(page.json_ld) == 1
@@ -202,13 +241,18 @@ def test_faq_json_ld_lists_every_question(pages):
     names = [q["name"] for q in data["mainEntity"]]
     assert names == page.h2
     assert all(q["acceptedAnswer"]["text"] for q in data["mainEntity"])
-    for required in ("What does liquidation mean in crypto?", "Can spot crypto holdings be liquidated?",
-                     "Is liquidation the same as stop loss?", "Does liquidation data predict price?"):
+    for required in (
+        "What does liquidation mean in crypto?",
+        "Can spot crypto holdings be liquidated?",
+        "Is liquidation the same as stop loss?",
+        "Does liquidation data predict price?",
+    ):
         assert required in names
 
 
 def test_faq_anchors_are_the_default_slugs(pages):
     from markdown.extensions.toc import slugify
+
     page = pages["faq/"]
     for question in page.h2:
         assert slugify(question, "-") in page.ids, question
@@ -263,7 +307,9 @@ def test_every_internal_link_and_anchor_resolves(built_site, pages):
             assert file.exists(), f"{url}: link {value} points to a missing {file.relative_to(built_site)}"
             if parts.fragment and file.suffix == ".html":
                 target_page = pages.get(key.replace("//", "/"))
-                assert target_page and unquote(parts.fragment) in target_page.ids, f"{url}: #{parts.fragment} missing in {key}"
+                assert target_page and unquote(parts.fragment) in target_page.ids, (
+                    f"{url}: #{parts.fragment} missing in {key}"
+                )
             checked += 1
     assert checked > 50
 

@@ -25,9 +25,15 @@ COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".csv",
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
-                      ".csv": "text/csv; charset=utf-8", ".json": "application/json", ".whl": "application/zip"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".csv": "text/csv; charset=utf-8",
+        ".json": "application/json",
+        ".whl": "application/zip",
+    }
 
     def unprefixed(self, path: str) -> str | None:
         """The request path as the site sees it; None outside the sub-path (as on a GitHub project
@@ -38,7 +44,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return path
         if path == prefix.rstrip("/"):
             return "/"
-        return "/" + path[len(prefix):] if path.startswith(prefix) else None
+        return "/" + path[len(prefix) :] if path.startswith(prefix) else None
 
     def translate_path(self, path):
         site_path = self.unprefixed(path)
@@ -53,7 +59,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 return super().send_head()  # the standard redirect, listing or 404
             path = index
         suffix = pathlib.Path(path).suffix
-        if suffix not in COMPRESSIBLE or "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(path):
+        if (
+            suffix not in COMPRESSIBLE
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not os.path.isfile(path)
+        ):
             return super().send_head()
         modified = email.utils.formatdate(int(os.stat(path).st_mtime), usegmt=True)
         if self.headers.get("If-Modified-Since") == modified:

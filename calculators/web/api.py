@@ -63,11 +63,17 @@ def _pause(request: dict, values: dict) -> dict:
     result, errors = pause.compute(values, seconds)
     if errors:
         return {"ok": False, "errors": errors}
-    response = {"ok": True, "html": pause.render_result(result), "errors": {}, "verdict": result.verdict,
-                "seconds_remaining": result.seconds_remaining}
+    response = {
+        "ok": True,
+        "html": pause.render_result(result),
+        "errors": {},
+        "verdict": result.verdict,
+        "seconds_remaining": result.seconds_remaining,
+    }
     if request.get("save") and result.verdict != "pause":
-        response["entry"] = journal.make_entry(str(request.get("id", "")), str(request.get("saved_at", "")),
-                                               values, result.verdict, result.headline)
+        response["entry"] = journal.make_entry(
+            str(request.get("id", "")), str(request.get("saved_at", "")), values, result.verdict, result.headline
+        )
     return response
 
 
@@ -76,7 +82,13 @@ def _journal(request: dict) -> dict:
     action = request.get("action")
     if action == "load":
         entries, problem = journal.load(request.get("stored") if isinstance(request.get("stored"), str) else None)
-        return {"ok": True, "entries": entries, "problem": problem, "stored": journal.dump(entries), "html": journal.render(entries)}
+        return {
+            "ok": True,
+            "entries": entries,
+            "problem": problem,
+            "stored": journal.dump(entries),
+            "html": journal.render(entries),
+        }
     entries, _ = journal.load(journal.dump(request.get("entries") or []))
     if action == "add":
         entry = request.get("entry")
@@ -96,8 +108,18 @@ def _journal(request: dict) -> dict:
         before = len(entries)
         entries = journal.merge(entries, incoming)
         added = len(entries) - before
-        message = f"Imported {added} entr{'y' if added == 1 else 'ies'}" + (f"; {rejected} could not be read" if rejected else "") + "."
-        return {"ok": True, "entries": entries, "stored": journal.dump(entries), "html": journal.render(entries), "message": message}
+        message = (
+            f"Imported {added} entr{'y' if added == 1 else 'ies'}"
+            + (f"; {rejected} could not be read" if rejected else "")
+            + "."
+        )
+        return {
+            "ok": True,
+            "entries": entries,
+            "stored": journal.dump(entries),
+            "html": journal.render(entries),
+            "message": message,
+        }
     else:
         return {"ok": False, "errors": {"_": "Unknown journal action."}}
     return {"ok": True, "entries": entries, "stored": journal.dump(entries), "html": journal.render(entries)}

@@ -9,13 +9,13 @@ from ..errors import InputError
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    name: str                 # the engine parameter it feeds (also the HTML name)
+    name: str  # the engine parameter it feeds (also the HTML name)
     label: str
-    kind: str = "number"      # number | select | textarea | text
+    kind: str = "number"  # number | select | textarea | text
     default: str = ""
     unit: str = ""
-    percent: bool = False     # entered in percent, divided by 100 on the way to the engine
-    options: tuple = ()       # (value, label) pairs for selects
+    percent: bool = False  # entered in percent, divided by 100 on the way to the engine
+    options: tuple = ()  # (value, label) pairs for selects
     help: str = ""
     optional: bool = False
     group: str = "main"
@@ -36,8 +36,10 @@ def render_fields(prefix: str, fields, values: dict, groups: dict[str, str]) -> 
             continue
         body = "".join(_field(prefix, f, values.get(f.name, f.default)) for f in members)
         if legend.startswith("+"):
-            parts.append(f'<details class="more-inputs"><summary>{html.escape(legend[1:])}</summary>'
-                         f'<fieldset><legend class="visually-hidden">{html.escape(legend[1:])}</legend>{body}</fieldset></details>')
+            parts.append(
+                f'<details class="more-inputs"><summary>{html.escape(legend[1:])}</summary>'
+                f'<fieldset><legend class="visually-hidden">{html.escape(legend[1:])}</legend>{body}</fieldset></details>'
+            )
         else:
             parts.append(f"<fieldset><legend>{html.escape(legend)}</legend>{body}</fieldset>")
     return "".join(parts)
@@ -55,17 +57,21 @@ def _field(prefix: str, f: Field, value) -> str:
     if f.kind == "select":
         options = "".join(
             f'<option value="{html.escape(v)}"{" selected" if v == value else ""}>{html.escape(label)}</option>'
-            for v, label in f.options)
+            for v, label in f.options
+        )
         control = f"<select {common}>{options}</select>"
     elif f.kind == "textarea":
         control = f'<textarea {common} rows="2" maxlength="500">{html.escape(value)}</textarea>'
     else:
         mode = ' inputmode="decimal"' if f.kind == "number" else ""
-        control = (f'<input {common} type="text"{mode} autocomplete="off" spellcheck="false" '
-                   f'value="{html.escape(value)}">')
+        control = (
+            f'<input {common} type="text"{mode} autocomplete="off" spellcheck="false" value="{html.escape(value)}">'
+        )
     help_text = f'<p class="field-help" id="{fid}-help">{html.escape(f.help)}</p>' if f.help else ""
-    return (f'<div class="field field-{f.kind}" data-field="{f.name}"><label for="{fid}">{html.escape(f.label)}{unit}{optional}</label>'
-            f'{control}{help_text}<p class="field-error" id="{fid}-error" data-error-for="{f.name}" aria-live="polite"></p></div>')
+    return (
+        f'<div class="field field-{f.kind}" data-field="{f.name}"><label for="{fid}">{html.escape(f.label)}{unit}{optional}</label>'
+        f'{control}{help_text}<p class="field-error" id="{fid}-error" data-error-for="{f.name}" aria-live="polite"></p></div>'
+    )
 
 
 def clean(values) -> dict[str, str]:

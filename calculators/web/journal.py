@@ -11,8 +11,22 @@ import io
 import json
 
 SCHEMA = "ahamirror.pause-journal.v1"
-FIELDS = ("id", "saved_at", "verdict", "headline", "wrong_if", "invalidation_price", "reason_to_wait",
-          "side", "entry_price", "quantity", "leverage", "venue", "maintenance_margin_rate", "account_balance")
+FIELDS = (
+    "id",
+    "saved_at",
+    "verdict",
+    "headline",
+    "wrong_if",
+    "invalidation_price",
+    "reason_to_wait",
+    "side",
+    "entry_price",
+    "quantity",
+    "leverage",
+    "venue",
+    "maintenance_margin_rate",
+    "account_balance",
+)
 REQUIRED = ("id", "saved_at", "verdict")
 VERDICTS = ("ready", "pause", "not-ready")
 MAX_CELL = 2000
@@ -27,11 +41,13 @@ def make_entry(entry_id: str, saved_at: str, values: dict, verdict: str, headlin
 
 
 def valid(entry) -> bool:
-    return (isinstance(entry, dict)
-            and all(isinstance(entry.get(k), str) and entry.get(k) for k in REQUIRED)
-            and entry["verdict"] in VERDICTS
-            and all(isinstance(entry.get(k, ""), str) and len(entry.get(k, "")) <= MAX_CELL for k in FIELDS)
-            and set(entry) <= set(FIELDS))
+    return (
+        isinstance(entry, dict)
+        and all(isinstance(entry.get(k), str) and entry.get(k) for k in REQUIRED)
+        and entry["verdict"] in VERDICTS
+        and all(isinstance(entry.get(k, ""), str) and len(entry.get(k, "")) <= MAX_CELL for k in FIELDS)
+        and set(entry) <= set(FIELDS)
+    )
 
 
 def load(stored: str | None) -> tuple[list[dict], str]:
@@ -42,15 +58,25 @@ def load(stored: str | None) -> tuple[list[dict], str]:
     try:
         data = json.loads(stored)
     except ValueError:
-        return [], "The saved journal could not be read (it is not valid JSON). It was kept aside, untouched, and a new journal started."
+        return (
+            [],
+            "The saved journal could not be read (it is not valid JSON). It was kept aside, untouched, and a new journal started.",
+        )
     if isinstance(data, dict) and data.get("schema") == SCHEMA:
         data = data.get("entries")
     if not isinstance(data, list):
-        return [], "The saved journal is not in a format this site wrote. It was kept aside, untouched, and a new journal started."
+        return (
+            [],
+            "The saved journal is not in a format this site wrote. It was kept aside, untouched, and a new journal started.",
+        )
     good = [e for e in data if valid(e)]
     bad = len(data) - len(good)
     if bad:
-        what = "1 saved journal entry could not be read and was" if bad == 1 else f"{bad} saved journal entries could not be read and were"
+        what = (
+            "1 saved journal entry could not be read and was"
+            if bad == 1
+            else f"{bad} saved journal entries could not be read and were"
+        )
         rest = "; the rest are below." if good else "."
         return good[:MAX_ENTRIES], f"{what} kept aside, untouched{rest}"
     return good[:MAX_ENTRIES], ""
@@ -116,16 +142,25 @@ def render(entries: list[dict]) -> str:
     items = []
     for e in entries:
         label = {"ready": "Ready", "pause": "Paused", "not-ready": "Not ready"}[e["verdict"]]
-        wrong = f'<p><strong>Wrong if:</strong> {html.escape(e["wrong_if"])}</p>' if e.get("wrong_if") else ""
-        price = f'<p><strong>Invalid at:</strong> {html.escape(e["invalidation_price"])}</p>' if e.get("invalidation_price") else ""
-        wait = f'<p><strong>Reason to wait:</strong> {html.escape(e["reason_to_wait"])}</p>' if e.get("reason_to_wait") else ""
+        wrong = f"<p><strong>Wrong if:</strong> {html.escape(e['wrong_if'])}</p>" if e.get("wrong_if") else ""
+        price = (
+            f"<p><strong>Invalid at:</strong> {html.escape(e['invalidation_price'])}</p>"
+            if e.get("invalidation_price")
+            else ""
+        )
+        wait = (
+            f"<p><strong>Reason to wait:</strong> {html.escape(e['reason_to_wait'])}</p>"
+            if e.get("reason_to_wait")
+            else ""
+        )
         items.append(
             f'<li data-entry-id="{html.escape(e["id"])}"><div class="journal-head">'
             f'<span class="verdict-badge verdict-{e["verdict"]}">{label}</span> '
             f'<time datetime="{html.escape(e["saved_at"])}">{html.escape(e["saved_at"][:16].replace("T", " "))} UTC</time>'
             f'<button type="button" class="journal-delete" data-action="delete" data-id="{html.escape(e["id"])}" '
             f'aria-label="Delete the entry saved {html.escape(e["saved_at"][:16].replace("T", " "))}">Delete</button></div>'
-            f'<p class="journal-headline">{html.escape(e["headline"])}</p>{wrong}{price}{wait}</li>')
+            f'<p class="journal-headline">{html.escape(e["headline"])}</p>{wrong}{price}{wait}</li>'
+        )
     return f'<ol class="journal" data-out="journal">{"".join(items)}</ol>'
 
 

@@ -11,8 +11,13 @@ from .form import Field, all_errors, parse, render_fields
 
 FIELDS = (
     Field("venue", "Venue", "select", "binance", options=tuple((k, v.name) for k, v in VENUES.items())),
-    Field("contract", "Contract", "select", "linear",
-          options=(("linear", "Linear (USDT-margined)"), ("inverse", "Inverse (coin-margined)"))),
+    Field(
+        "contract",
+        "Contract",
+        "select",
+        "linear",
+        options=(("linear", "Linear (USDT-margined)"), ("inverse", "Inverse (coin-margined)")),
+    ),
     Field("entry_price", "Entry price", default="60000", unit="USDT"),
     Field("maintenance_margin_rate", "Maintenance margin rate", default="0.4", unit="%", percent=True),
     Field("taker_fee_rate", "Taker fee", default="0", unit="%", percent=True),
@@ -20,8 +25,14 @@ FIELDS = (
 )
 GROUPS = {"main": "Ladder settings"}
 
-HEADERS = ("Leverage", "Long: adverse move", "Short: adverse move", "Long liquidation price",
-           "Short liquidation price", "Textbook 1/L − m")
+HEADERS = (
+    "Leverage",
+    "Long: adverse move",
+    "Short: adverse move",
+    "Long liquidation price",
+    "Short liquidation price",
+    "Textbook 1/L − m",
+)
 
 
 def cells(row) -> tuple[str, ...]:
@@ -77,13 +88,17 @@ def render_result(computed) -> str:
         cells_html = "".join(f"<td>{html.escape(c)}</td>" for c in cells(row))
         body.append(f'<tr data-row="{int(row.leverage)}"{"".join(marks)}>{cells_html}</tr>')
     summary = _mine_line(rows, mine, venue)
-    note = (f"{venue.name} convention, maintenance {fmt.percent(kwargs['maintenance_margin_rate'])}, taker fee "
-            f"{fmt.percent(kwargs.get('taker_fee_rate', 0.0), 3)}, entry {fmt.price(kwargs['entry_price'])}, isolated, "
-            f"margin = value ÷ leverage. Greyed rows exceed {venue.name}'s cap of {fmt.leverage(venue.max_leverage)}.")
-    return (f'<p class="ladder-mine" data-out="mine">{html.escape(summary)}</p>'
-            f'<p class="assumptions">{html.escape(note)}</p>'
-            f'<div class="table-scroll ladder-scroll" tabindex="0" role="region" aria-label="Leverage ladder, 1x to 100x">'
-            f'<table class="ladder-table" data-out="ladder"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+    note = (
+        f"{venue.name} convention, maintenance {fmt.percent(kwargs['maintenance_margin_rate'])}, taker fee "
+        f"{fmt.percent(kwargs.get('taker_fee_rate', 0.0), 3)}, entry {fmt.price(kwargs['entry_price'])}, isolated, "
+        f"margin = value ÷ leverage. Greyed rows exceed {venue.name}'s cap of {fmt.leverage(venue.max_leverage)}."
+    )
+    return (
+        f'<p class="ladder-mine" data-out="mine">{html.escape(summary)}</p>'
+        f'<p class="assumptions">{html.escape(note)}</p>'
+        f'<div class="table-scroll ladder-scroll" tabindex="0" role="region" aria-label="Leverage ladder, 1x to 100x">'
+        f'<table class="ladder-table" data-out="ladder"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+    )
 
 
 def _mine_line(rows, mine, venue) -> str:

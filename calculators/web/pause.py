@@ -10,20 +10,43 @@ from . import form
 from .form import Field, all_errors, parse, render_fields
 
 FIELDS = (
-    Field("wrong_if", "1. One sentence that would prove the idea wrong", "textarea",
-          help="Write it before you look at the chart again."),
+    Field(
+        "wrong_if",
+        "1. One sentence that would prove the idea wrong",
+        "textarea",
+        help="Write it before you look at the chart again.",
+    ),
     Field("invalidation_price", "2. The price where the idea is invalid", optional=True, unit="USDT"),
     Field("reason_to_wait", "3. One reason you are willing to do nothing", "textarea"),
-    Field("side", "Side", "select", "", optional=True, group="context",
-          options=(("", "Not given"), ("long", "Long"), ("short", "Short"))),
+    Field(
+        "side",
+        "Side",
+        "select",
+        "",
+        optional=True,
+        group="context",
+        options=(("", "Not given"), ("long", "Long"), ("short", "Short")),
+    ),
     Field("entry_price", "Planned entry price", optional=True, unit="USDT", group="context"),
     Field("quantity", "Quantity", optional=True, unit="coin", group="context"),
     Field("leverage", "Leverage", optional=True, unit="x", group="context"),
-    Field("venue", "Venue", "select", "binance", group="context",
-          options=tuple((k, v.name) for k, v in VENUES.items() if "linear" in v.contracts)),
+    Field(
+        "venue",
+        "Venue",
+        "select",
+        "binance",
+        group="context",
+        options=tuple((k, v.name) for k, v in VENUES.items() if "linear" in v.contracts),
+    ),
     Field("maintenance_margin_rate", "Maintenance margin rate", optional=True, unit="%", percent=True, group="context"),
-    Field("account_balance", "Account balance", optional=True, unit="USDT", group="context",
-          help="To see what being wrong costs as a share of the account."),
+    Field(
+        "account_balance",
+        "Account balance",
+        optional=True,
+        unit="USDT",
+        group="context",
+        help="To see what being wrong costs as a share of the account.",
+    ),
 )
 GROUPS = {"main": "Before the order", "context": "+Optional: the position you are about to open"}
 VERDICT_WORDS = {"ready": "Ready", "pause": "Pause", "not-ready": "Not ready"}
@@ -39,6 +62,7 @@ def render_form(values: dict) -> str:
 
 def compute(values: dict, seconds_paused: float = 0.0):
     """(result, errors). Text answers are data; the invalidation price may be left empty."""
+
     def once(trial):
         kwargs, errors = parse(FIELDS, trial)
         if errors:
@@ -47,6 +71,7 @@ def compute(values: dict, seconds_paused: float = 0.0):
             return evaluate_pause(seconds_paused=seconds_paused, **kwargs), {}
         except InputError as error:
             return None, {error.field if error.field in {f.name for f in FIELDS} else "_": error.message}
+
     return all_errors(once, FIELDS, values)
 
 
@@ -55,7 +80,8 @@ def render_result(result) -> str:
         f'<li class="check check-{_state(c.passed)}" data-check="{c.name}">'
         f'<span class="check-mark" aria-hidden="true">{_mark(c.passed)}</span>'
         f'<span class="visually-hidden">{_state_words(c.passed)}: </span>{html.escape(c.message)}</li>'
-        for c in result.checks)
+        for c in result.checks
+    )
     figures = []
     if result.liquidation_price is not None:
         figures.append(f"Liquidation price: {fmt.price(result.liquidation_price)}")
@@ -65,17 +91,24 @@ def render_result(result) -> str:
         figures.append(f"{fmt.percent(result.loss_share)} of the account")
     numbers = f'<p class="pause-figures">{html.escape("; ".join(figures))}.</p>' if figures else ""
     word, colon, rest = result.headline.partition(":")
-    headline = (f"<strong>{html.escape(word)}:</strong>{html.escape(rest)}" if colon
-                else f"<strong>{VERDICT_WORDS[result.verdict]}.</strong> {html.escape(result.headline)}")
-    return (f'<p class="verdict verdict-{result.verdict}" data-out="verdict" data-value="{result.verdict}" '
-            f'data-seconds-remaining="{result.seconds_remaining}">{headline}</p>'
-            f'{numbers}<ul class="checks">{checks}</ul>')
+    headline = (
+        f"<strong>{html.escape(word)}:</strong>{html.escape(rest)}"
+        if colon
+        else f"<strong>{VERDICT_WORDS[result.verdict]}.</strong> {html.escape(result.headline)}"
+    )
+    return (
+        f'<p class="verdict verdict-{result.verdict}" data-out="verdict" data-value="{result.verdict}" '
+        f'data-seconds-remaining="{result.seconds_remaining}">{headline}</p>'
+        f'{numbers}<ul class="checks">{checks}</ul>'
+    )
 
 
 def render_waiting() -> str:
     """What the verdict area says before the visitor has written anything."""
-    return (f'<p class="verdict verdict-waiting" data-out="verdict" data-value="waiting">Write your three answers. '
-            f'The verdict can only be "ready" after a {PAUSE_SECONDS}-second pause.</p>')
+    return (
+        f'<p class="verdict verdict-waiting" data-out="verdict" data-value="waiting">Write your three answers. '
+        f'The verdict can only be "ready" after a {PAUSE_SECONDS}-second pause.</p>'
+    )
 
 
 def _state(passed) -> str:
