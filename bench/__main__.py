@@ -36,7 +36,10 @@ def main(argv=None) -> int:
         parser.error(f"unknown phase(s): {', '.join(sorted(unknown))}")
 
     started = time.perf_counter()
-    log = lambda text: print(text, flush=True)
+
+    def log(text: str) -> None:
+        print(text, flush=True)
+
     load = {"begin": os.getloadavg()}
     sections, phase_seconds, lighthouse_runs, widget_pages, site_pages = [], {}, {}, set(), []
     browser_version = None
@@ -166,7 +169,8 @@ def main(argv=None) -> int:
     busy = max(v[0] for v in load.values())
     if busy > data["machine"]["nproc"]:
         print(
-            f"\nWARNING: the machine was busy (1-minute load average up to {busy:.1f} on {data['machine']['nproc']} cores): "
+            f"\nWARNING: the machine was busy (1-minute load average up to {busy:.1f} "
+            f"on {data['machine']['nproc']} cores): "
             "timings are inflated and noisy; rerun on a quiet machine before trusting a verdict."
         )
     print(

@@ -38,7 +38,10 @@ TIMELINE = """(workerMark) => {
 # Resolves once the page's service worker is active (its install precached the runtime).
 SW_READY = """async (timeout) => {
   if (!("serviceWorker" in navigator)) return false;
-  const registration = await Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(() => r(null), timeout))]);
+  const registration = await Promise.race([
+    navigator.serviceWorker.ready,
+    new Promise((r) => setTimeout(() => r(null), timeout)),
+  ]);
   return !!(registration && registration.active);
 }"""
 
@@ -133,7 +136,7 @@ def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
     _floor_pair(browser, floor_url)
     for i in range(runs):
 
-        def site():
+        def site(i: int) -> None:
             try:
                 cold, warm, sw = _site_pair(browser, site_url)
             except Exception as error:  # a failed run is recorded as such, not retried
@@ -141,7 +144,7 @@ def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
                 cold, warm, sw = None, None, False
             rows["site_cold"].append(cold), rows["site_warm"].append(warm), sw_ready.append(sw)
 
-        def bare():
+        def bare(i: int) -> None:
             try:
                 cold, warm = _floor_pair(browser, floor_url)
             except Exception as error:
@@ -150,7 +153,7 @@ def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
             rows["floor_cold"].append(cold), rows["floor_warm"].append(warm)
 
         for step in (site, bare) if i % 2 == 0 else (bare, site):
-            step()
+            step(i)
         log(f"  start {i + 1}/{runs}  " + "  ".join(f"{k} {_ms(v[-1])}" for k, v in rows.items()))
 
     def col(name, key="ms"):
@@ -286,7 +289,8 @@ def recalc_figures(browser, base: str, sessions: int = 3, edits: int = 200, log=
         p95s.append(percentile(good, 95))
         pooled += good
         log(
-            f"  recalc session {s + 1}/{sessions}: p50 {p50s[-1]:.1f} ms  p95 {p95s[-1]:.1f} ms  max {max(good):.1f} ms  ({len(good)} edits)"
+            f"  recalc session {s + 1}/{sessions}: p50 {p50s[-1]:.1f} ms  p95 {p95s[-1]:.1f} ms  "
+            f"max {max(good):.1f} ms  ({len(good)} edits)"
         )
     note = f"{edits} leverage edits per session after {len(warmup)} warm-up edits; one session per fresh page"
     extra = {

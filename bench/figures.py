@@ -72,7 +72,7 @@ class Figure:
 
 def ratios(numerators, denominators) -> list:
     """Per-run ratios of runs taken side by side (run i of one with run i of the other)."""
-    return [a / b if a is not None and b else None for a, b in zip(numerators, denominators)]
+    return [a / b if a is not None and b else None for a, b in zip(numerators, denominators, strict=True)]
 
 
 def percentile(values, p: float):

@@ -103,7 +103,10 @@ def summarise(report: dict) -> dict:
             }
         )
     diagnostics.sort(key=lambda d: -sum(v or 0 for k, v in d["savings"].items() if k in ("LCP", "FCP", "TBT")))
-    items = lambda audit_id: (audits.get(audit_id, {}).get("details") or {}).get("items", [])
+
+    def items(audit_id: str) -> list:
+        return (audits.get(audit_id, {}).get("details") or {}).get("items", [])
+
     return {
         "performance": round(perf["score"] * 100) if perf["score"] is not None else None,
         "accessibility": round(a11y["score"] * 100) if a11y["score"] is not None else None,

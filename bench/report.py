@@ -104,22 +104,23 @@ def costs(lighthouse_runs: dict, widget_pages: set) -> str:
             if v >= 0.5
         )
         lines.append(
-            f"{page or '/'}{' (widget page)' if widget else ''}: perf {run['performance']}, a11y {run['accessibility']}; "
+            f"{page or '/'}{' (widget page)' if widget else ''}: "
+            f"perf {run['performance']}, a11y {run['accessibility']}; "
             f"FCP {m['first-contentful-paint']:.0f} ms, LCP {m['largest-contentful-paint']:.0f} ms, TBT {tbt:.0f} ms; "
             f"points lost: {lost or 'none'}"
         )
         for audit in run["accessibility_failed"]:
             lines.append(
-                f"    a11y fails {audit['id']} (weight {audit['weight']}): {audit['items'][0] if audit['items'] else audit['title']}"
+                f"    a11y fails {audit['id']} (weight {audit['weight']}): "
+                f"{audit['items'][0] if audit['items'] else audit['title']}"
             )
         if widget:
             tasks = ", ".join(f"{t['ms']} ms {short(t['url'])}" for t in run["long_tasks"][:4])
             lines.append(f"    longest main-thread tasks (simulated, x4 CPU): {tasks or 'none'}")
             boot = ", ".join(f"{short(b['url'])} {b['total_ms']} ms" for b in run["bootup"][:3])
             lines.append(f"    main-thread time by script: {boot}")
-            lines.append(
-                f"    main-thread time by kind: {', '.join(f'{k} {v} ms' for k, v in list(run['mainthread'].items())[:4])}"
-            )
+            kinds = ", ".join(f"{k} {v} ms" for k, v in list(run["mainthread"].items())[:4])
+            lines.append(f"    main-thread time by kind: {kinds}")
     n = len(lighthouse_runs)
     common = sorted(shared.items(), key=lambda kv: -len(kv[1]))[:8]
     if common:
