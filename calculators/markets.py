@@ -23,7 +23,10 @@ BTC = TypicalMove(
     asset="BTC",
     annualised_volatility=0.46,
     period="one year of daily closes, to late 2024",
-    source="one-year realised volatility of Bitcoin as reported in OKX market commentary (web3.okx.com discover), late 2024",
+    source=(
+        "one-year realised volatility of Bitcoin as reported in OKX market "
+        "commentary (web3.okx.com discover), late 2024"
+    ),
 )
 
 

@@ -58,7 +58,8 @@ PRESETS: dict[str, TierTable] = {
             "binance",
             "BTCUSDT perpetual",
             "2024-10",
-            "Binance, USDⓈ-M Futures leverage and margin brackets for BTCUSDT (binance.com/en/futures/trading-rules/perpetual/leverage-margin)",
+            "Binance, USDⓈ-M Futures leverage and margin brackets for BTCUSDT "
+            "(binance.com/en/futures/trading-rules/perpetual/leverage-margin)",
             [
                 (0, 50_000, 125, 0.004, 0),
                 (50_000, 600_000, 100, 0.005, 50),
@@ -79,7 +80,8 @@ PRESETS: dict[str, TierTable] = {
             "bybit",
             "BTCUSDT perpetual",
             "2026-08",
-            "Bybit, risk limit tiers for BTCUSDT (bybit.com/en/announcement-info/deposit-withdraw/ risk limit page), first three tiers",
+            "Bybit, risk limit tiers for BTCUSDT (bybit.com/en/announcement-info/deposit-withdraw/ risk limit page), "
+            "first three tiers",
             [
                 (0, 2_000_000, 100, 0.005, 0),
                 (2_000_000, 2_600_000, 90, 0.0056, 1_200),

@@ -45,8 +45,13 @@ VENUES: dict[str, Venue] = {
             name="Binance",
             contracts=(LINEAR, INVERSE),
             max_leverage=125,
-            max_leverage_source="Binance USDⓈ-M BTCUSDT leverage and margin brackets (Oct 2024): 125x in the first bracket",
-            convention="Maintenance is charged on the position's value at the liquidation price, minus the bracket's maintenance amount; fees are not in the formula.",
+            max_leverage_source=(
+                "Binance USDⓈ-M BTCUSDT leverage and margin brackets (Oct 2024): 125x in the first bracket"
+            ),
+            convention=(
+                "Maintenance is charged on the position's value at the liquidation price, minus the "
+                "bracket's maintenance amount; fees are not in the formula."
+            ),
         ),
         Venue(
             key="bybit",
@@ -56,7 +61,10 @@ VENUES: dict[str, Venue] = {
             max_leverage_source="Bybit BTCUSDT risk limit tier 1 (Aug 2026): 100x",
             linear_basis=ENTRY,
             inverse_basis=ENTRY,
-            convention="Maintenance is charged on the position's value at entry, so it does not shrink as the price falls; added margin moves the price one for one.",
+            convention=(
+                "Maintenance is charged on the position's value at entry, so it does not shrink as "
+                "the price falls; added margin moves the price one for one."
+            ),
         ),
         Venue(
             key="bybit-uta",
@@ -66,7 +74,10 @@ VENUES: dict[str, Venue] = {
             max_leverage_source="Bybit BTCUSDT risk limit tier 1 (Aug 2026): 100x",
             extra_margin_fee_conversion=True,
             uses_taker_fee=True,
-            convention="Maintenance is charged on the value at the liquidation price; the fee to close sits in both initial and maintenance margin and cancels, and added margin counts net of the taker fee.",
+            convention=(
+                "Maintenance is charged on the value at the liquidation price; the fee to close sits in both initial "
+                "and maintenance margin and cancels, and added margin counts net of the taker fee."
+            ),
         ),
         Venue(
             key="okx",
@@ -76,17 +87,26 @@ VENUES: dict[str, Venue] = {
             max_leverage_source="OKX BTC-USDT-SWAP position tier 1: 100x",
             close_fee_in_maintenance=True,
             uses_taker_fee=True,
-            convention="The taker fee to close the position is reserved inside maintenance, on the value at the liquidation price.",
+            convention=(
+                "The taker fee to close the position is reserved inside "
+                "maintenance, on the value at the liquidation price."
+            ),
         ),
         Venue(
             key="gate",
             name="Gate",
             contracts=(LINEAR, INVERSE),
             max_leverage=125,
-            max_leverage_source="Gate help centre 22162 'Risk Limit Explanation' (2025-09-30): BTCUSDT tier 1, 125x at 0.40 % maintenance",
+            max_leverage_source=(
+                "Gate help centre 22162 'Risk Limit Explanation' (2025-09-30): "
+                "BTCUSDT tier 1, 125x at 0.40 % maintenance"
+            ),
             close_fee_in_maintenance=True,
             uses_taker_fee=True,
-            convention="The taker fee to close the position is reserved inside maintenance, on the value at the liquidation price.",
+            convention=(
+                "The taker fee to close the position is reserved inside "
+                "maintenance, on the value at the liquidation price."
+            ),
         ),
         Venue(
             key="dydx",
@@ -94,7 +114,10 @@ VENUES: dict[str, Venue] = {
             contracts=(LINEAR,),
             max_leverage=20,
             max_leverage_source="dYdX v4 BTC-USD initial margin fraction 5 %: 20x",
-            convention="Maintenance is the maintenance fraction of the position's value at the liquidation price; no deduction, no fee reserve.",
+            convention=(
+                "Maintenance is the maintenance fraction of the position's value at the "
+                "liquidation price; no deduction, no fee reserve."
+            ),
         ),
         Venue(
             key="hyperliquid",
@@ -102,7 +125,10 @@ VENUES: dict[str, Venue] = {
             contracts=(LINEAR,),
             max_leverage=40,
             max_leverage_source="Hyperliquid BTC perpetual max leverage: 40x",
-            convention="Maintenance is half the initial margin at the asset's maximum leverage, on the value at the liquidation price.",
+            convention=(
+                "Maintenance is half the initial margin at the asset's maximum "
+                "leverage, on the value at the liquidation price."
+            ),
         ),
         Venue(
             key="phemex",
@@ -113,7 +139,10 @@ VENUES: dict[str, Venue] = {
             close_fee_in_maintenance=True,
             margin_fees=CLOSE_FEE_AT_BANKRUPTCY,
             uses_taker_fee=True,
-            convention="The position's balance includes the fee to close at the bankruptcy price, and maintenance reserves the taker fee on the value at the liquidation price.",
+            convention=(
+                "The position's balance includes the fee to close at the bankruptcy price, and "
+                "maintenance reserves the taker fee on the value at the liquidation price."
+            ),
         ),
         Venue(
             key="bitmex",
@@ -125,7 +154,10 @@ VENUES: dict[str, Venue] = {
             close_fee_in_maintenance=True,
             margin_fees=OPEN_AND_CLOSE_FEES,
             uses_taker_fee=True,
-            convention="Initial margin carries the taker fee to open and to close; maintenance, measured at entry value, carries the fee to close.",
+            convention=(
+                "Initial margin carries the taker fee to open and to close; maintenance, "
+                "measured at entry value, carries the fee to close."
+            ),
         ),
     )
 }
