@@ -38,7 +38,8 @@ def render_fields(prefix: str, fields, values: dict, groups: dict[str, str]) -> 
         if legend.startswith("+"):
             parts.append(
                 f'<details class="more-inputs"><summary>{html.escape(legend[1:])}</summary>'
-                f'<fieldset><legend class="visually-hidden">{html.escape(legend[1:])}</legend>{body}</fieldset></details>'
+                f'<fieldset><legend class="visually-hidden">{html.escape(legend[1:])}</legend>'
+                f"{body}</fieldset></details>"
             )
         else:
             parts.append(f"<fieldset><legend>{html.escape(legend)}</legend>{body}</fieldset>")
@@ -69,8 +70,10 @@ def _field(prefix: str, f: Field, value) -> str:
         )
     help_text = f'<p class="field-help" id="{fid}-help">{html.escape(f.help)}</p>' if f.help else ""
     return (
-        f'<div class="field field-{f.kind}" data-field="{f.name}"><label for="{fid}">{html.escape(f.label)}{unit}{optional}</label>'
-        f'{control}{help_text}<p class="field-error" id="{fid}-error" data-error-for="{f.name}" aria-live="polite"></p></div>'
+        f'<div class="field field-{f.kind}" data-field="{f.name}">'
+        f'<label for="{fid}">{html.escape(f.label)}{unit}{optional}</label>'
+        f"{control}{help_text}"
+        f'<p class="field-error" id="{fid}-error" data-error-for="{f.name}" aria-live="polite"></p></div>'
     )
 
 

@@ -60,14 +60,16 @@ def load(stored: str | None) -> tuple[list[dict], str]:
     except ValueError:
         return (
             [],
-            "The saved journal could not be read (it is not valid JSON). It was kept aside, untouched, and a new journal started.",
+            "The saved journal could not be read (it is not valid JSON). "
+            "It was kept aside, untouched, and a new journal started.",
         )
     if isinstance(data, dict) and data.get("schema") == SCHEMA:
         data = data.get("entries")
     if not isinstance(data, list):
         return (
             [],
-            "The saved journal is not in a format this site wrote. It was kept aside, untouched, and a new journal started.",
+            "The saved journal is not in a format this site wrote. "
+            "It was kept aside, untouched, and a new journal started.",
         )
     good = [e for e in data if valid(e)]
     bad = len(data) - len(good)
@@ -117,7 +119,7 @@ def parse_import(text: str) -> tuple[list[dict], int, str]:
     for row in rows[1:]:
         if not any(row):
             continue
-        entry = dict(zip(FIELDS, (_unescape(cell) for cell in row))) if len(row) == len(FIELDS) else None
+        entry = dict(zip(FIELDS, (_unescape(cell) for cell in row), strict=True)) if len(row) == len(FIELDS) else None
         if entry and valid(entry):
             entries.append(entry)
         else:
@@ -138,9 +140,13 @@ def remove(entries: list[dict], entry_id: str) -> list[dict]:
 
 def render(entries: list[dict]) -> str:
     if not entries:
-        return '<ol class="journal" data-out="journal"></ol><p class="journal-empty">No checks saved yet. Each completed check is kept here, in this browser only.</p>'
+        return (
+            '<ol class="journal" data-out="journal"></ol><p class="journal-empty">'
+            "No checks saved yet. Each completed check is kept here, in this browser only.</p>"
+        )
     items = []
     for e in entries:
+        saved = html.escape(e["saved_at"][:16].replace("T", " "))
         label = {"ready": "Ready", "pause": "Paused", "not-ready": "Not ready"}[e["verdict"]]
         wrong = f"<p><strong>Wrong if:</strong> {html.escape(e['wrong_if'])}</p>" if e.get("wrong_if") else ""
         price = (
@@ -156,9 +162,9 @@ def render(entries: list[dict]) -> str:
         items.append(
             f'<li data-entry-id="{html.escape(e["id"])}"><div class="journal-head">'
             f'<span class="verdict-badge verdict-{e["verdict"]}">{label}</span> '
-            f'<time datetime="{html.escape(e["saved_at"])}">{html.escape(e["saved_at"][:16].replace("T", " "))} UTC</time>'
+            f'<time datetime="{html.escape(e["saved_at"])}">{saved} UTC</time>'
             f'<button type="button" class="journal-delete" data-action="delete" data-id="{html.escape(e["id"])}" '
-            f'aria-label="Delete the entry saved {html.escape(e["saved_at"][:16].replace("T", " "))}">Delete</button></div>'
+            f'aria-label="Delete the entry saved {saved}">Delete</button></div>'
             f'<p class="journal-headline">{html.escape(e["headline"])}</p>{wrong}{price}{wait}</li>'
         )
     return f'<ol class="journal" data-out="journal">{"".join(items)}</ol>'

@@ -97,7 +97,8 @@ def render_result(computed) -> str:
         f'<p class="ladder-mine" data-out="mine">{html.escape(summary)}</p>'
         f'<p class="assumptions">{html.escape(note)}</p>'
         f'<div class="table-scroll ladder-scroll" tabindex="0" role="region" aria-label="Leverage ladder, 1x to 100x">'
-        f'<table class="ladder-table" data-out="ladder"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+        f'<table class="ladder-table" data-out="ladder"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
@@ -107,4 +108,7 @@ def _mine_line(rows, mine, venue) -> str:
         return f"Your leverage of {fmt.leverage(mine)} is not a whole number; the nearest row is highlighted."
     r = exact[0]
     long_move = fmt.percent(r.long_adverse_move) if r.long_adverse_move is not None else "no liquidation"
-    return f"At {fmt.leverage(mine)}: a long is liquidated after a {long_move} fall, a short after a {fmt.percent(r.short_adverse_move)} rise."
+    return (
+        f"At {fmt.leverage(mine)}: a long is liquidated after a {long_move} fall, "
+        f"a short after a {fmt.percent(r.short_adverse_move)} rise."
+    )

@@ -58,8 +58,10 @@ FIELDS = (
         default=_percent_text(_FIRST_BRACKET.rate),
         unit="%",
         percent=True,
-        help=f"Your venue's rate for this size; {fmt.percent(_FIRST_BRACKET.rate, 1)} is Binance's first BTCUSDT bracket "
-        f"({_BINANCE.as_of}). Ignored when a tier preset is chosen.",
+        help=(
+            f"Your venue's rate for this size; {fmt.percent(_FIRST_BRACKET.rate, 1)} is Binance's first BTCUSDT "
+            f"bracket ({_BINANCE.as_of}). Ignored when a tier preset is chosen."
+        ),
     ),
     Field(
         "stop_price",
@@ -225,7 +227,8 @@ def render_result(result, check) -> str:
         ),
     )
     figures = "".join(
-        f'<div class="figure-row"><dt>{label}</dt><dd data-out="{key}" data-value="{_value(value)}">{html.escape(text)}</dd></div>'
+        f'<div class="figure-row"><dt>{label}</dt>'
+        f'<dd data-out="{key}" data-value="{_value(value)}">{html.escape(text)}</dd></div>'
         for key, label, value, text in rows
     )
     parts = [
@@ -234,16 +237,19 @@ def render_result(result, check) -> str:
     ]
     if check is not None:
         parts.append(
-            f'<p class="result-stop" data-out="stop" data-value="{check.first}">{html.escape(_stop_line(result, check, price_unit, unit))}</p>'
+            f'<p class="result-stop" data-out="stop" data-value="{check.first}">'
+            f"{html.escape(_stop_line(result, check, price_unit, unit))}</p>"
         )
     parts.append(
-        f'<p class="result-convention" data-out="convention"><strong>{html.escape(VENUES[result.venue].name)}:</strong> {html.escape(result.convention)}</p>'
+        f'<p class="result-convention" data-out="convention">'
+        f"<strong>{html.escape(VENUES[result.venue].name)}:</strong> {html.escape(result.convention)}</p>"
     )
     if result.tier is not None:
         t = result.tier
         parts.append(
             f'<p class="result-tier" data-out="tier">Bracket used: up to {fmt.price(t.cap, 0)} notional, '
-            f"maintenance {fmt.percent(t.rate)}, deduction {fmt.price(t.amount, 0)}, max {fmt.leverage(t.max_leverage)}.</p>"
+            f"maintenance {fmt.percent(t.rate)}, deduction {fmt.price(t.amount, 0)}, "
+            f"max {fmt.leverage(t.max_leverage)}.</p>"
         )
     if result.warnings:
         items = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
@@ -261,7 +267,10 @@ def _no_price(result) -> str:
 
 def _meaning(result) -> str:
     if result.adverse_move is None:
-        return "This position has no liquidation price: the margin covers the whole move. It can still lose all of its margin."
+        return (
+            "This position has no liquidation price: the margin covers the whole move. "
+            "It can still lose all of its margin."
+        )
     if result.adverse_move == 0:
         return "There is no buffer at all: this position would be liquidated as soon as it opened."
     days = typical_days(result.adverse_move)
@@ -285,7 +294,8 @@ def _stop_line(result, check, price_unit, unit) -> str:
     if check.first == "planned":
         return (
             f"Your stop at {stop} comes first, after a {fmt.percent(check.exit_move)} move, losing about "
-            f"{fmt.amount(check.loss_at_exit, unit)} before fees. Liquidation would need {fmt.percent(result.adverse_move)}."
+            f"{fmt.amount(check.loss_at_exit, unit)} before fees. "
+            f"Liquidation would need {fmt.percent(result.adverse_move)}."
         )
     return (
         f"Liquidation comes first: the exchange closes you at {fmt.amount(result.price, price_unit)} "
