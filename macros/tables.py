@@ -131,9 +131,10 @@ def venue_comparison() -> str:
             )
         )
     note = (
-        f'<p class="assumptions">Same position everywhere: a {fmt.leverage(COMPARISON_LEVERAGE)} long of {TEACHING.quantity:g} '
-        f"{TEACHING.base} at {fmt.price(TEACHING.entry_price, 0)} {TEACHING.quote}, isolated, maintenance rate "
-        f"{fmt.percent(TEACHING.maintenance_margin_rate)} and taker fee {fmt.percent(COMPARISON_FEE, 3)} at every venue. "
+        f'<p class="assumptions">Same position everywhere: a {fmt.leverage(COMPARISON_LEVERAGE)} long '
+        f"of {TEACHING.quantity:g} {TEACHING.base} at {fmt.price(TEACHING.entry_price, 0)} {TEACHING.quote}, "
+        f"isolated, maintenance rate {fmt.percent(TEACHING.maintenance_margin_rate)} "
+        f"and taker fee {fmt.percent(COMPARISON_FEE, 3)} at every venue. "
         "Real venues use their own rates and brackets; only the convention differs here. BitMEX is modelled for "
         "inverse (coin-margined) contracts only, so it is not in this linear comparison.</p>"
     )
@@ -164,7 +165,8 @@ def linear_vs_inverse(leverages=(2, 5, 10, 20, 50)) -> str:
     headers = ("Leverage", "Linear long", "Linear short", "Inverse long", "Inverse short")
     note = (
         f'<p class="assumptions">Adverse move to liquidation, {calculators.VENUES[TEACHING.venue].name} convention '
-        f"(maintenance on the value at the liquidation price), maintenance rate {fmt.percent(TEACHING.maintenance_margin_rate)}, "
+        "(maintenance on the value at the liquidation price), "
+        f"maintenance rate {fmt.percent(TEACHING.maintenance_margin_rate)}, "
         "no fees, margin equal to the position's value divided by the leverage. Linear: margin in USDT. "
         "Inverse: margin in the coin itself, one contract worth 1 USD.</p>"
     )
