@@ -44,7 +44,8 @@ HOLD_IDLE = """(() => {
   const held = [];
   window.requestIdleCallback = (callback) => { held.push(callback); return held.length; };
   window.cancelIdleCallback = () => {};
-  window.__a11yReleaseIdle = () => held.splice(0).forEach((callback) => callback({ didTimeout: true, timeRemaining: () => 0 }));
+  window.__a11yReleaseIdle = () =>
+    held.splice(0).forEach((callback) => callback({ didTimeout: true, timeRemaining: () => 0 }));
 })();"""
 
 AXE_RUN = "async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))"
@@ -53,7 +54,9 @@ AXE_RUN = "async () => JSON.stringify(await axe.run(document, {resultTypes: ['vi
 # colours measured mid-transition are neither state. Wait until finite animations are done.
 SETTLE = """async () => {
   const deadline = performance.now() + 3000;
-  const busy = () => document.getAnimations().some((a) => a.playState === "running" && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  const busy = () => document.getAnimations().some(
+    (a) => a.playState === "running" && a.effect && a.effect.getComputedTiming().endTime !== Infinity
+  );
   while (busy() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
 }"""
@@ -184,7 +187,8 @@ def test_axe_every_page(browser, origin, built_site, axe_source, scheme):
             check_scheme(page, scheme, where)
             if path in WIDGET_PAGES:
                 states = page.evaluate(
-                    "() => [...document.querySelectorAll('[data-widget]')].map((w) => [w.dataset.widget, w.dataset.runtimeState || 'idle', w.querySelector('[data-result]').dataset.source || 'built'])"
+                    "() => [...document.querySelectorAll('[data-widget]')].map((w) => [w.dataset.widget, "
+                    "w.dataset.runtimeState || 'idle', w.querySelector('[data-result]').dataset.source || 'built'])"
                 )
                 assert [s[0] for s in states] == list(WIDGET_PAGES[path]), f"{where}: widgets {states}"
                 assert all(s[1] == "idle" and s[2] == "built" for s in states), (
@@ -259,8 +263,12 @@ FOCUS_STEP = """() => {
     action: element.dataset.action || "", text: (element.innerText || "").trim().slice(0, 60),
     widget: widget ? widget.dataset.widget : null, closedSummary: Boolean(details && !details.open),
     focusVisible: element.matches(":focus-visible"),
-    style: { outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`, outlineStyle: style.outlineStyle,
-             outlineWidth: parseFloat(style.outlineWidth) || 0, boxShadow: style.boxShadow },
+    style: {
+      outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`,
+      outlineStyle: style.outlineStyle,
+      outlineWidth: parseFloat(style.outlineWidth) || 0,
+      boxShadow: style.boxShadow,
+    },
   };
 }"""
 
@@ -279,8 +287,17 @@ WIDGET_TABBABLES = """() => {
   const out = {};
   document.querySelectorAll("[data-widget]").forEach((root) => {
     out[root.dataset.widget] = [...root.querySelectorAll(selector)]
-      .filter((e) => !e.disabled && e.getAttribute("tabindex") !== "-1" && e.type !== "hidden" && e.getClientRects().length > 0)
-      .map((e) => ({ key: keyOf(e), tag: e.tagName.toLowerCase(), id: e.id || "", action: e.dataset.action || "", text: (e.innerText || "").trim().slice(0, 60) }));
+      .filter(
+        (e) =>
+          !e.disabled && e.getAttribute("tabindex") !== "-1" && e.type !== "hidden" && e.getClientRects().length > 0
+      )
+      .map((e) => ({
+        key: keyOf(e),
+        tag: e.tagName.toLowerCase(),
+        id: e.id || "",
+        action: e.dataset.action || "",
+        text: (e.innerText || "").trim().slice(0, 60),
+      }));
   });
   return out;
 }"""
@@ -292,7 +309,10 @@ UNFOCUSED_STYLES = """(keys) => {
     const element = window.__a11yKeys.map.get(key);
     const indicator = element.type === "file" ? (element.closest("label") || element) : element;
     const style = getComputedStyle(indicator);
-    out[key] = { outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`, boxShadow: style.boxShadow };
+    out[key] = {
+      outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`,
+      boxShadow: style.boxShadow,
+    };
   }
   return out;
 }"""
@@ -307,7 +327,9 @@ NAMES = """(selector) => {
   } finally { axe.teardown(); }
 }"""
 
-POSITIVE_TABINDEX = """() => [...document.querySelectorAll("[tabindex]")].filter((e) => parseInt(e.getAttribute("tabindex"), 10) > 0).map((e) => e.outerHTML.slice(0, 120))"""
+POSITIVE_TABINDEX = """() => [...document.querySelectorAll("[tabindex]")]
+  .filter((e) => parseInt(e.getAttribute("tabindex"), 10) > 0)
+  .map((e) => e.outerHTML.slice(0, 120))"""
 
 
 def tab_walk(page, limit: int = 400) -> list[dict]:
@@ -341,9 +363,13 @@ def check_tab_order(page, kinds) -> tuple[list[dict], dict]:
     for kind in kinds:
         reached = [s["key"] for s in steps if s["widget"] == kind]
         wanted = [e["key"] for e in expected[kind]]
-        show = lambda keys, rows: [
-            next((r["tag"] + ":" + (r["id"] or r["action"] or r["text"])) for r in rows if r["key"] == k) for k in keys
-        ]
+
+        def show(keys, rows):
+            return [
+                next((r["tag"] + ":" + (r["id"] or r["action"] or r["text"])) for r in rows if r["key"] == k)
+                for k in keys
+            ]
+
         assert reached == wanted, (
             f"{kind}: Tab order differs from DOM order\nTab reached: {show(reached, steps)}\n"
             f"DOM order:   {show(wanted, expected[kind])}"
@@ -422,7 +448,8 @@ def check_field_error(page, kind: str, name: str, bad: str, good: str):
     values = dict(
         MODULES[kind].defaults(),
         **page.evaluate(
-            "(root) => Object.fromEntries([...document.querySelector(root).querySelector('form').elements].filter((e) => e.name && e.type !== 'file').map((e) => [e.name, e.value]))",
+            "(root) => Object.fromEntries([...document.querySelector(root).querySelector('form').elements]"
+            ".filter((e) => e.name && e.type !== 'file').map((e) => [e.name, e.value]))",
             f'[data-widget="{kind}"]',
         ),
     )

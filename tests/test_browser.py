@@ -244,10 +244,15 @@ def test_liquidation_fill_and_read(calc):
 def test_ladder_fill_and_read(calc):
     page = fresh(calc)
     widget = page.locator(LADDER)
-    rows = lambda: page.evaluate(
-        f"() => [...document.querySelectorAll('{LADDER} [data-out=ladder] tbody tr')].map((r) => +r.dataset.row)"
-    )
-    mine = lambda: page.evaluate(f"() => [...document.querySelectorAll('{LADDER} tr.mine')].map((r) => +r.dataset.row)")
+
+    def rows():
+        return page.evaluate(
+            f"() => [...document.querySelectorAll('{LADDER} [data-out=ladder] tbody tr')].map((r) => +r.dataset.row)"
+        )
+
+    def mine():
+        return page.evaluate(f"() => [...document.querySelectorAll('{LADDER} tr.mine')].map((r) => +r.dataset.row)")
+
     assert rows() == list(range(1, 101)) and mine() == [10]
 
     for leverage, row in (("37", 37), ("3", 3), ("100", 100)):
@@ -380,12 +385,12 @@ def test_parity_with_cpython_200_random_inputs(calc):
     expected = [cpython("liquidation", values) for values in cases]
     snaps = []
     for first in range(0, len(cases), 25):
-        batch = list(zip(cases, expected))[first : first + 25]
+        batch = list(zip(cases, expected, strict=True))[first : first + 25]
         snaps += apply_many(page, "liquidation", [(values, answer.get("html")) for values, answer in batch])
     elapsed = time.monotonic() - started
 
     failures, ok = [], 0
-    for case, (values, answer, snap) in enumerate(zip(cases, expected, snaps)):
+    for case, (values, answer, snap) in enumerate(zip(cases, expected, snaps, strict=True)):
         if answer["ok"]:
             ok += 1
             good = snap["same"] and snap["errors"] == {} and snap["source"] == "live" and not snap["stale"]
@@ -429,8 +434,10 @@ def test_parity_with_cpython_200_random_inputs(calc):
             )
         )
     expected = [cpython("ladder", values) for values in cases]
-    snaps = apply_many(page, "ladder", [(values, answer.get("html")) for values, answer in zip(cases, expected)])
-    for values, answer, snap in zip(cases, expected, snaps):
+    snaps = apply_many(
+        page, "ladder", [(values, answer.get("html")) for values, answer in zip(cases, expected, strict=True)]
+    )
+    for values, answer, snap in zip(cases, expected, snaps, strict=True):
         if answer["ok"]:
             assert snap["same"] and not snap["errors"], (values, snap)
         else:
@@ -461,7 +468,7 @@ def hostile_round(page, kind, base, fields, textual=()):
     for first in range(0, len(cases), 40):
         snaps += apply_many(page, kind, [(c[2], c[3].get("html")) for c in cases[first : first + 40]], add_options=True)
     page.evaluate(REMOVE_ADDED_OPTIONS)
-    for (where, name, values, expected), snap in zip(cases, snaps):
+    for (where, name, _values, expected), snap in zip(cases, snaps, strict=True):
         assert_safe(snap, where)
         assert snap["errors"] == expected.get("errors", {}), where
         if name is None:
@@ -918,8 +925,13 @@ def test_javascript_off_shows_prerendered_results(new_context, origin):
 def assert_fits(page, selector, width=375):
     overflow = page.evaluate("() => document.documentElement.scrollWidth")
     assert overflow <= width + 1, f"the page is {overflow} px wide at {width} px"
-    boxes = page.evaluate(f"""() => [...document.querySelectorAll('{selector} input:not([type=file]), {selector} select, {selector} textarea, {selector} [data-result], {selector} button')]
-        .map((e) => {{ const r = e.getBoundingClientRect(); return [e.name || e.tagName, r.left, r.right, r.width]; }})""")
+    boxes = page.evaluate(f"""() => [...document.querySelectorAll(
+          '{selector} input:not([type=file]), {selector} select, {selector} textarea, '
+          + '{selector} [data-result], {selector} button')]
+        .map((e) => {{
+          const r = e.getBoundingClientRect();
+          return [e.name || e.tagName, r.left, r.right, r.width];
+        }})""")
     for name, left, right, box in boxes:
         assert left >= -1 and right <= width + 1 and box > 40, f"{selector} {name} is at {left}..{right} px"
 
@@ -1004,8 +1016,11 @@ def test_keyboard_reaches_every_field_in_order(calc):
         f"() => [...document.querySelector('{LIQ} form').elements].filter((e) => e.name).map((e) => e.name)"
     )
     assert order == [f.name for f in liquidation.FIELDS]
-    focused = lambda: page.evaluate(f"""() => {{ const e = document.activeElement; const inside = !!e.closest('{LIQ}');
-        return {{inside, name: e.name || '', tag: e.tagName}}; }}""")
+
+    def focused():
+        return page.evaluate(f"""() => {{ const e = document.activeElement; const inside = !!e.closest('{LIQ}');
+            return {{inside, name: e.name || '', tag: e.tagName}}; }}""")
+
     page.locator(f'{LIQ} [name="{order[0]}"]').focus()
     reached, typed = [], False
     for _ in range(60):

@@ -6,6 +6,7 @@ piecewise-linear tiered model); none is copied from the engine's own output.
 """
 
 import math
+from itertools import pairwise
 
 import pytest
 from hypothesis import assume, given, settings
@@ -160,7 +161,7 @@ def test_ladder_moves_never_grow_with_leverage(vc, m, fee):
     rows = leverage_ladder(range(1, 101), venue=venue, contract=contract, maintenance_margin_rate=m, taker_fee_rate=fee)
     for column in ("long_adverse_move", "short_adverse_move"):
         moves = [math.inf if getattr(r, column) is None else getattr(r, column) for r in rows]
-        assert all(b <= a + 1e-12 for a, b in zip(moves, moves[1:])), column
+        assert all(b <= a + 1e-12 for a, b in pairwise(moves)), column
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,7 +277,7 @@ def test_binance_preset_matches_the_brief():
     table = TIER_PRESETS[BINANCE]
     assert table.venue == "binance" and table.as_of and table.source
     assert len(table.tiers) == len(BRIEF_BINANCE_TABLE)
-    for tier, row in zip(table.tiers, BRIEF_BINANCE_TABLE):
+    for tier, row in zip(table.tiers, BRIEF_BINANCE_TABLE, strict=True):
         assert (tier.floor, tier.cap, tier.max_leverage, tier.rate, tier.amount) == pytest.approx(row)
 
 
@@ -284,7 +285,7 @@ def test_binance_preset_matches_the_brief():
 def test_preset_amounts_make_maintenance_continuous(name):
     tiers = TIER_PRESETS[name].tiers
     assert tiers[0].floor == 0
-    for prev, cur in zip(tiers, tiers[1:]):
+    for prev, cur in pairwise(tiers):
         assert cur.floor == prev.cap
         expected = cur.floor * (cur.rate - prev.rate) + prev.amount
         assert cur.amount == pytest.approx(expected, rel=1e-9, abs=1e-6)

@@ -16,6 +16,7 @@ Rules for this file:
 """
 
 import math
+from itertools import pairwise
 
 import pytest
 
@@ -188,7 +189,7 @@ def test_binance_shipped_preset_obeys_binances_maintenance_amount_formula():
     amount_n-1' holds for every bracket of the shipped BTCUSDT preset, and bracket 1 is 125x."""
     tiers = TIER_PRESETS["binance-btcusdt-2024-10"].tiers
     assert tiers[0].max_leverage == 125 and tiers[0].amount == 0
-    for prev, cur in zip(tiers, tiers[1:]):
+    for prev, cur in pairwise(tiers):
         assert cur.floor == prev.cap
         assert cur.amount == pytest.approx(cur.floor * (cur.rate - prev.rate) + prev.amount)
 
@@ -537,14 +538,14 @@ def test_bybit_uta_inverse_isolated_extra_margin_matches_published_formula(side)
 @pytest.mark.parametrize("side, s", [("long", 1), ("short", -1)])
 def test_hyperliquid_matches_its_published_formula(side, s):
     """Hyperliquid 'Liquidations' formula with margin_available = isolated_margin -
-    maintenance_margin_required (at entry), l = 1/(2*40) for BTC at 40x. 0.1 BTC at 100,000,
-    10x (1,000 USDC isolated margin)."""
+    maintenance_margin_required (at entry), l = 1/(2*40) for BTC at 40x (l_maint below). 0.1 BTC at
+    100,000, 10x (1,000 USDC isolated margin)."""
     entry, size, margin, lev_max = 100_000, 0.1, 1_000, 40
-    l = 1 / lev_max / 2
-    margin_available = margin - size * entry * l
-    expected = entry - s * margin_available / size / (1 - l * s)
+    l_maint = 1 / lev_max / 2
+    margin_available = margin - size * entry * l_maint
+    expected = entry - s * margin_available / size / (1 - l_maint * s)
     r = liquidation_price(
-        venue="hyperliquid", side=side, entry_price=entry, quantity=size, margin=margin, maintenance_margin_rate=l
+        venue="hyperliquid", side=side, entry_price=entry, quantity=size, margin=margin, maintenance_margin_rate=l_maint
     )
     assert cents(r.price) == cents(expected)
 
@@ -560,7 +561,8 @@ def test_hyperliquid_matches_its_published_formula(side, s):
         (
             "binance",
             125,
-            "Binance 'Leverage and Margin of USDⓈ-M Futures' (support/articles/360033162192): 20-125x; BTCUSDT bracket 1 125x",
+            "Binance 'Leverage and Margin of USDⓈ-M Futures' (support/articles/360033162192): "
+            "20-125x; BTCUSDT bracket 1 125x",
         ),
         ("bybit", 100, "Bybit 'Margin Parameters', BTCUSDT tier 1: 100x"),
         ("bybit-uta", 100, "Bybit 'Margin Parameters', BTCUSDT tier 1: 100x (same risk limits)"),
