@@ -1,9 +1,11 @@
 """Side-by-side comparisons the lessons teach with: a spot holding against a leveraged one,
 and one trade's path from entry to forced close."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .engine import liquidation_price, state_at
+from .engine import LiquidationResult, liquidation_price, state_at
+from .inputs import Raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,8 +17,15 @@ class DrawdownRow:
 
 
 def spot_vs_leveraged(
-    moves, *, leverage, venue, maintenance_margin_rate, entry_price, quantity=1.0, taker_fee_rate=0.0
-):
+    moves: Iterable[float],
+    *,
+    leverage: Raw,
+    venue: Raw,
+    maintenance_margin_rate: Raw,
+    entry_price: float,
+    quantity: Raw = 1.0,
+    taker_fee_rate: Raw = 0.0,
+) -> tuple[LiquidationResult, list[DrawdownRow]]:
     """What the same fall does to a spot holding and to a leveraged long with margin = notional / L."""
     result = liquidation_price(
         venue=venue,
@@ -27,7 +36,7 @@ def spot_vs_leveraged(
         maintenance_margin_rate=maintenance_margin_rate,
         taker_fee_rate=taker_fee_rate,
     )
-    rows = []
+    rows: list[DrawdownRow] = []
     for move in moves:
         liquidated = result.adverse_move is not None and move >= result.adverse_move
         # Once liquidated, a trader in isolated margin should expect to lose the whole margin:
@@ -49,8 +58,15 @@ class PathStep:
 
 
 def liquidation_path(
-    *, venue, side, entry_price, quantity, leverage, maintenance_margin_rate, moves=(0.0, 0.02, 0.05, 0.08)
-):
+    *,
+    venue: Raw,
+    side: str,
+    entry_price: float,
+    quantity: Raw,
+    leverage: Raw,
+    maintenance_margin_rate: Raw,
+    moves: Iterable[float] = (0.0, 0.02, 0.05, 0.08),
+) -> tuple[LiquidationResult, list[PathStep]]:
     """Equity and margin ratio at a few points along an adverse move, ending where liquidation
     triggers (margin ratio 100 %). Steps at or past the trigger are dropped."""
     result = liquidation_price(
@@ -69,7 +85,7 @@ def liquidation_path(
     ]
     if result.adverse_move is not None:
         points.append(("Liquidation triggers", result.adverse_move))
-    steps = []
+    steps: list[PathStep] = []
     for label, move in points:
         price = entry_price * (1 - s * move)
         equity, maintenance = state_at(result, price)

@@ -5,8 +5,14 @@ infinity, a boolean posing as a number, or a string it cannot use.
 """
 
 import math
+from collections.abc import Collection, Iterable
 
 from .errors import InputError
+
+# What a caller may hand in before it is checked: a number from Python, a string from a form or a
+# URL, None for "not given", or anything else by mistake (rejected with an InputError naming the
+# field). The checks below narrow it; nothing past them sees anything but a float or a known word.
+Raw = object
 
 _WORDS = {
     "entry_price": "Entry price",
@@ -28,7 +34,7 @@ def label(field: str) -> str:
     return _WORDS.get(field, field.replace("_", " ").capitalize())
 
 
-def number(field: str, value) -> float:
+def number(field: str, value: Raw) -> float:
     """A finite float from an int, a float or a numeric string; anything else is an InputError."""
     if value is None:
         raise InputError(field, f"{label(field)} is missing: enter a number.")
@@ -39,31 +45,31 @@ def number(field: str, value) -> float:
         if not text:
             raise InputError(field, f"{label(field)} is empty: enter a number.")
         try:
-            value = float(text)
+            result = float(text)
         except ValueError:
             raise InputError(field, f"{label(field)} must be a number such as 42 or 0.5; got {_quote(text)}.") from None
     elif isinstance(value, (int, float)):
         try:
-            value = float(value)
+            result = float(value)
         except OverflowError:
             raise InputError(field, f"{label(field)} is far too large to be a real figure.") from None
     else:
         raise InputError(field, f"{label(field)} must be a number.")
-    if math.isnan(value):
+    if math.isnan(result):
         raise InputError(field, f"{label(field)} is not a number (NaN): enter a real figure.")
-    if math.isinf(value):
+    if math.isinf(result):
         raise InputError(field, f"{label(field)} must be finite, not infinity.")
-    return value
+    return result
 
 
-def positive(field: str, value) -> float:
+def positive(field: str, value: Raw) -> float:
     result = number(field, value)
     if result <= 0:
         raise InputError(field, f"{label(field)} must be greater than zero.")
     return result
 
 
-def non_negative(field: str, value, default: float = 0.0) -> float:
+def non_negative(field: str, value: Raw, default: float = 0.0) -> float:
     if value is None:
         return default
     result = number(field, value)
@@ -72,11 +78,11 @@ def non_negative(field: str, value, default: float = 0.0) -> float:
     return result
 
 
-def optional_number(field: str, value, default: float = 0.0) -> float:
+def optional_number(field: str, value: Raw, default: float = 0.0) -> float:
     return default if value is None else number(field, value)
 
 
-def rate(field: str, value, default: float | None = None) -> float:
+def rate(field: str, value: Raw, default: float | None = None) -> float:
     """A fraction in [0, 1): 0.004 means 0.4 %."""
     if value is None and default is not None:
         return default
@@ -89,7 +95,7 @@ def rate(field: str, value, default: float | None = None) -> float:
     return result
 
 
-def choice(field: str, value, allowed, default=None) -> str:
+def choice(field: str, value: Raw, allowed: Collection[str], default: str | None = None) -> str:
     """One of a fixed set of words, compared without regard to case or surrounding spaces."""
     if value is None:
         if default is not None:
@@ -105,7 +111,7 @@ def choice(field: str, value, allowed, default=None) -> str:
     return word
 
 
-def _listing(words) -> str:
+def _listing(words: Iterable[str]) -> str:
     return ", ".join(f'"{w}"' for w in words)
 
 

@@ -1,5 +1,6 @@
 """The leverage ladder: how far the market may move against a position at each leverage."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import inputs
@@ -23,13 +24,13 @@ class LadderRow:
 
 
 def leverage_ladder(
-    leverages=range(1, 101),
+    leverages: Iterable[inputs.Raw] = range(1, 101),
     *,
-    venue=None,
-    maintenance_margin_rate=None,
-    taker_fee_rate=0,
-    contract=LINEAR,
-    entry_price=100,
+    venue: inputs.Raw = None,
+    maintenance_margin_rate: inputs.Raw = None,
+    taker_fee_rate: inputs.Raw = 0,
+    contract: inputs.Raw = LINEAR,
+    entry_price: inputs.Raw = 100,
 ) -> list[LadderRow]:
     """One row per leverage for an isolated position opened with margin = notional / leverage.
 
@@ -53,9 +54,9 @@ def leverage_ladder(
     quantity = 1.0 if contract == LINEAR else entry
     notional = quantity * entry if contract == LINEAR else quantity / entry
 
-    rows = []
+    rows: list[LadderRow] = []
     for lev in checked:
-        prices = []
+        prices: list[float | None] = []
         for s in (1, -1):
             margin = notional / lev + _opening_fees(the_venue, s, contract, notional, lev, fee)
             position = _Position(the_venue, s, contract, entry, quantity, margin, 0.0, fee)
@@ -75,7 +76,7 @@ def leverage_ladder(
     return rows
 
 
-def _leverages(leverages) -> list[float]:
+def _leverages(leverages: Iterable[inputs.Raw]) -> list[float]:
     try:
         values = list(leverages)
     except TypeError:

@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass
+from typing import overload
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,14 @@ BTC = TypicalMove(
 )
 
 
+# A move in gives a count out; only "no move" gives None (the overloads let callers that have
+# already ruled out None keep a plain float).
+@overload
+def typical_days(adverse_move: float, reference: TypicalMove = BTC) -> float: ...
+@overload
+def typical_days(adverse_move: None, reference: TypicalMove = BTC) -> None: ...
+@overload
+def typical_days(adverse_move: float | None, reference: TypicalMove = BTC) -> float | None: ...
 def typical_days(adverse_move: float | None, reference: TypicalMove = BTC) -> float | None:
     """How many typical daily moves fit in `adverse_move` (None when there is no such move)."""
     if adverse_move is None:

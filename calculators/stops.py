@@ -16,7 +16,7 @@ class ExitCheck:
     margin_left_at_exit: float  # equity at the planned exit, before fees
 
 
-def planned_exit(result: LiquidationResult, exit_price, field: str = "stop_price") -> ExitCheck:
+def planned_exit(result: LiquidationResult, exit_price: inputs.Raw, field: str = "stop_price") -> ExitCheck:
     """Compare a planned exit with the liquidation price of `result`.
 
     The exit must sit on the losing side of entry (below for a long, above for a short), else it

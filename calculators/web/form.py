@@ -2,6 +2,7 @@
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
 from .. import inputs
 from ..errors import InputError
@@ -88,10 +89,14 @@ def clean(values) -> dict[str, str]:
     return out
 
 
-def parse(fields, values: dict) -> tuple[dict, dict]:
+def parse(fields, values: dict) -> tuple[dict[str, Any], dict[str, str]]:
     """(engine keyword arguments, {field: message}) from raw strings. Empty optional fields are
     left out so the engine applies its own defaults."""
-    kwargs, errors = {}, {}
+    # Any, not str | float: each value's type follows its field's kind (a float for a number field,
+    # a str otherwise), which one dict type cannot say per key; the widgets do arithmetic on the
+    # number fields they know, and the engine checks every value again.
+    kwargs: dict[str, Any] = {}
+    errors: dict[str, str] = {}
     for f in fields:
         raw = values.get(f.name, f.default)
         raw = "" if raw is None else str(raw).strip()
@@ -137,7 +142,8 @@ def all_errors(compute_once, fields, values: dict):
     asks again; the visitor sees every field error together.
     """
     initial = defaults(fields)
-    trial, errors = dict(values), {}
+    trial = dict(values)
+    errors: dict[str, str] = {}
     for _ in range(len(fields) + 1):
         answer, new = compute_once(trial)
         if not new:

@@ -9,6 +9,7 @@ import csv
 import html
 import io
 import json
+from typing import TypeGuard
 
 SCHEMA = "ahamirror.pause-journal.v1"
 FIELDS = (
@@ -40,7 +41,7 @@ def make_entry(entry_id: str, saved_at: str, values: dict, verdict: str, headlin
     return entry
 
 
-def valid(entry) -> bool:
+def valid(entry: object) -> TypeGuard[dict[str, str]]:
     return (
         isinstance(entry, dict)
         and all(isinstance(entry.get(k), str) and entry.get(k) for k in REQUIRED)
@@ -130,7 +131,11 @@ def parse_import(text: str) -> tuple[list[dict], int, str]:
 def merge(existing: list[dict], incoming: list[dict]) -> list[dict]:
     """Imported entries join the journal; an entry already there (same id) is not doubled."""
     seen = {e["id"] for e in existing}
-    merged = list(existing) + [e for e in incoming if e["id"] not in seen and not seen.add(e["id"])]
+    merged = list(existing)
+    for e in incoming:
+        if e["id"] not in seen:
+            seen.add(e["id"])
+            merged.append(e)
     return sorted(merged, key=lambda e: e["saved_at"], reverse=True)[:MAX_ENTRIES]
 
 

@@ -3,7 +3,7 @@
 import html
 
 from .. import formatting as fmt
-from ..engine import liquidation_price
+from ..engine import LiquidationResult, liquidation_price
 from ..errors import InputError
 from ..markets import BTC, typical_days
 from ..stops import planned_exit
@@ -265,7 +265,7 @@ def _no_price(result) -> str:
     return "no price above zero" if result.side == "long" else "no finite price"
 
 
-def _meaning(result) -> str:
+def _meaning(result: LiquidationResult) -> str:
     if result.adverse_move is None:
         return (
             "This position has no liquidation price: the margin covers the whole move. "
