@@ -41,7 +41,8 @@ def main(argv=None) -> int:
         print(text, flush=True)
 
     load = {"begin": os.getloadavg()}
-    sections, phase_seconds, lighthouse_runs, widget_pages, site_pages = [], {}, {}, set(), []
+    sections, phase_seconds, widget_pages, site_pages = [], {}, set(), []
+    lighthouse_runs: dict[str, list[dict]] = {}  # page -> one summary per Lighthouse run
     browser_version = None
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="ahamirror-bench-"))
     log(f"ahamirror bench: {', '.join(phases)}; temporary build in {tmp}")
@@ -141,11 +142,12 @@ def main(argv=None) -> int:
     load["end"] = os.getloadavg()
     figures = [f for _, section in sections for f in section]
     missed = [f for f in figures if f.passed is False]
+    machine = {
+        **report.machine(browser_version, lighthouse.version() if "lighthouse" in phases else None),
+        "load_average": {k: [round(x, 2) for x in v] for k, v in load.items()},
+    }
     data = {
-        "machine": {
-            **report.machine(browser_version, lighthouse.version() if "lighthouse" in phases else None),
-            "load_average": {k: [round(x, 2) for x in v] for k, v in load.items()},
-        },
+        "machine": machine,
         "bench_seconds": round(total, 1),
         "phase_seconds": phase_seconds,
         "settings": vars(args) | {"output": str(args.output)},
@@ -167,15 +169,15 @@ def main(argv=None) -> int:
         if detail:
             print("\nLighthouse: what cost the points (median run of each page that missed a target)\n" + detail)
     busy = max(v[0] for v in load.values())
-    if busy > data["machine"]["nproc"]:
+    if busy > machine["nproc"]:
         print(
             f"\nWARNING: the machine was busy (1-minute load average up to {busy:.1f} "
-            f"on {data['machine']['nproc']} cores): "
+            f"on {machine['nproc']} cores): "
             "timings are inflated and noisy; rerun on a quiet machine before trusting a verdict."
         )
     print(
         f"\n{len(figures)} figures, {sum(f.passed is True for f in figures)} pass, {len(missed)} miss; "
-        f"load average {load['begin'][0]:.2f} at start, {load['end'][0]:.2f} at end ({data['machine']['nproc']} cores)"
+        f"load average {load['begin'][0]:.2f} at start, {load['end'][0]:.2f} at end ({machine['nproc']} cores)"
     )
     print(
         f"bench time {total / 60:.1f} min ({', '.join(f'{k} {v:.0f} s' for k, v in phase_seconds.items())}); "

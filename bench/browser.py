@@ -15,6 +15,7 @@ function, and waits are selectors (never wait_for_function strings).
 import gzip
 import statistics
 import time
+from typing import Any
 
 from . import CHROME_ARGS, CHROMIUM, floor
 from .figures import Figure, percentile, ratios
@@ -129,8 +130,8 @@ def _floor_pair(browser, url: str) -> tuple:
 
 def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
     site_url, floor_url = base + CALC_PAGE, base + floor.FOLDER + "/"
-    rows = {"site_cold": [], "site_warm": [], "floor_cold": [], "floor_warm": []}
-    sw_ready = []
+    rows: dict[str, list[dict | None]] = {"site_cold": [], "site_warm": [], "floor_cold": [], "floor_warm": []}
+    sw_ready: list[bool] = []
     # One untimed pass of each first: the server's and Chromium's own first-use costs.
     _site_pair(browser, site_url)
     _floor_pair(browser, floor_url)
@@ -142,7 +143,9 @@ def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
             except Exception as error:  # a failed run is recorded as such, not retried
                 log(f"  start {i + 1}/{runs} site FAILED: {error}")
                 cold, warm, sw = None, None, False
-            rows["site_cold"].append(cold), rows["site_warm"].append(warm), sw_ready.append(sw)
+            rows["site_cold"].append(cold)
+            rows["site_warm"].append(warm)
+            sw_ready.append(sw)
 
         def bare(i: int) -> None:
             try:
@@ -150,7 +153,8 @@ def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
             except Exception as error:
                 log(f"  start {i + 1}/{runs} floor FAILED: {error}")
                 cold, warm = None, None
-            rows["floor_cold"].append(cold), rows["floor_warm"].append(warm)
+            rows["floor_cold"].append(cold)
+            rows["floor_warm"].append(warm)
 
         for step in (site, bare) if i % 2 == 0 else (bare, site):
             step(i)
@@ -332,7 +336,7 @@ class Recorder:
 
     def measure(self, responses) -> dict:
         """raw and gzip bytes of these responses' bodies, in total and for the Pyodide runtime."""
-        out = {
+        out: dict[str, Any] = {  # counters and file lists, as results.json stores them
             "requests": 0,
             "raw": 0,
             "gzip": 0,
@@ -397,7 +401,8 @@ def bytes_figures(browser, base: str, content_pages: list[str], runs: int = 3, l
     for i in range(runs):
         content.append(_content_bytes(browser, base + CONTENT_PAGE))
         b, a = _widget_bytes(browser, base + CALC_PAGE)
-        before.append(b), after.append(a)
+        before.append(b)
+        after.append(a)
         log(
             f"  bytes {i + 1}/{runs}: {CONTENT_PAGE} {content[-1]['gzip']} gz | {CALC_PAGE} before runtime "
             f"{b['gzip']} gz, at live result {a['gzip']} gz ({a['pyodide_gzip']} Pyodide)"

@@ -77,9 +77,11 @@ def run(tmp: pathlib.Path, runs: int = 5, log=print) -> tuple[list[Figure], path
     builds = tmp / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     plain = plain_config(tmp)
-    full_times, plain_times, last_full = [], [], None
+    full_times: list[float] = []
+    plain_times: list[float] = []
+    last_full: pathlib.Path | None = None
     for i in range(runs):
-        order = (("full", []), ("plain", ["-f", str(plain)]))
+        order: tuple[tuple[str, list[str]], ...] = (("full", []), ("plain", ["-f", str(plain)]))
         for kind, args in order if i % 2 == 0 else order[::-1]:
             site_dir = builds / f"{kind}-{i}"
             seconds = _build(args, site_dir)
@@ -111,4 +113,5 @@ def run(tmp: pathlib.Path, runs: int = 5, log=print) -> tuple[list[Figure], path
             note="per pair of runs taken back to back; target from issue 5",
         ),
     ]
+    assert last_full is not None, "runs must be at least 1: the other phases need a full build"
     return figures, last_full

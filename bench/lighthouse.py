@@ -135,7 +135,7 @@ def _node(item: dict) -> str:
 def run(
     base: str, site_pages: list[str], widget_pages: set, runs: int = 1, widget_runs: int = 3, log=print
 ) -> tuple[list[Figure], dict]:
-    results = {page: [] for page in site_pages}
+    results: dict[str, list[dict]] = {page: [] for page in site_pages}
     passes = max(runs, widget_runs)
     for n in range(passes):
         for page in site_pages:
@@ -190,7 +190,7 @@ def run(
         if is_widget:
             widget_tbt.append(tbt.median)
     n = len(site_pages)
-    summary = [
+    overall = [
         Figure(
             "lighthouse.performance.all",
             f"LH performance, all {n} pages",
@@ -222,4 +222,4 @@ def run(
             note="samples: each widget page's median",
         ),
     ]
-    return summary + figures, results
+    return overall + figures, results

@@ -84,7 +84,9 @@ def table(sections: list[tuple[str, list]]) -> str:
 def costs(lighthouse_runs: dict, widget_pages: set) -> str:
     """What cost the Lighthouse points: a line per page that missed a target (its median-score run),
     details for widget pages, and the diagnostics most pages share."""
-    lines, shared, missed = [], {}, 0
+    lines: list[str] = []
+    shared: dict[str, set[str]] = {}  # diagnostic id -> pages where it did not pass
+    missed = 0
     for page, runs in lighthouse_runs.items():
         ok = sorted((r for r in runs if "error" not in r), key=lambda r: r["performance"])
         if not ok:

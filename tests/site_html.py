@@ -4,6 +4,7 @@ import json
 import pathlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 
 @dataclass
@@ -28,14 +29,15 @@ class _Reader(HTMLParser):
     def __init__(self, page: Page):
         super().__init__(convert_charrefs=True)
         self.page = page
-        self.stack = []
+        self.stack: list[str | tuple[str, str]] = []  # open tags; (tag, "skip") where text is skipped
         self.in_article = 0
         self.skip = 0
-        self.capture = None  # ("figure", spec) | ("h1"|"h2"|"title"|"ld", None)
-        self.buffer = []
-        self.table = None
-        self.row = None
-        self.cell = None
+        # ("figure", spec) | ("h1"|"h2"|"title"|"ld", None); spec is the span's data-figure JSON
+        self.capture: tuple[str, Any] | None = None
+        self.buffer: list[str] = []
+        self.table: list[list[str]] | None = None
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -86,10 +88,12 @@ class _Reader(HTMLParser):
         if tag == "article":
             self.in_article -= 1
         if tag in ("td", "th") and self.cell is not None:
+            assert self.row is not None, "a cell opens only inside a row"
             self.row.append(" ".join("".join(self.cell).split()))
             self.cell = None
         elif tag == "tr" and self.row is not None:
             if self.row:
+                assert self.table is not None, "a row is collected only inside a data table"
                 self.table.append(self.row)
             self.row = None
         elif tag == "table":

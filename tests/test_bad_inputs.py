@@ -8,6 +8,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -210,12 +211,14 @@ CASES = [
 
 def _params():
     for case in CASES:
+        marks: list[pytest.MarkDecorator]
         label, (target, changes), field, *marks = case
         yield pytest.param(target, changes, field, id=label, marks=marks)
 
 
 def _call(target, changes):
-    kwargs = dict(GOOD if target == "liquidation" else GOOD_LADDER)
+    # Any on purpose: these are hostile values of every type, for the engine to reject.
+    kwargs: dict[str, Any] = dict(GOOD if target == "liquidation" else GOOD_LADDER)
     for key, value in changes.items():
         if value is DROP:
             kwargs.pop(key, None)

@@ -103,7 +103,7 @@ def test_long_below_entry_below_short(kwargs):
         assert r.price < kwargs["entry_price"]
     else:
         assert r.price > kwargs["entry_price"]
-    assert r.adverse_move > 0
+    assert r.adverse_move is not None and r.adverse_move > 0
 
 
 @FAST
@@ -250,6 +250,7 @@ def test_inverse_long_liquidates_after_a_smaller_drop_than_linear():
         common = dict(venue=venue, side="long", entry_price=60_000, leverage=10, maintenance_margin_rate=0.005)
         linear = liquidation_price(quantity=1, **common)
         inverse = liquidation_price(contract="inverse", quantity=60_000, **common)
+        assert inverse.adverse_move is not None and linear.adverse_move is not None, venue
         assert inverse.adverse_move < linear.adverse_move, venue
 
 
@@ -362,7 +363,7 @@ def test_binance_preset_iteration_lands_in_its_own_bracket(side, entry, quantity
     if r.price is None:
         assert s == 1 and r.tier is TIER_PRESETS[BINANCE].tiers[0]
         return
-    assert _holds(r.tier, quantity * r.price, rows[-1]["floor"])
+    assert r.tier is not None and _holds(r.tier, quantity * r.price, rows[-1]["floor"])
     # The returned price solves the model with the returned bracket (and, above, agrees with an
     # independent bisection on the whole table).
     equity = margin + s * quantity * (r.price - entry)
@@ -378,6 +379,7 @@ def test_bybit_preset_uses_the_bracket_at_entry_value(side, entry, quantity, lev
     n = quantity * entry
     row = _lookup(_preset_rows(name), n)
     r = liquidation_price(venue="bybit", side=side, entry_price=entry, quantity=quantity, leverage=lev, tiers=name)
+    assert r.tier is not None
     assert (r.tier.floor, r.tier.rate, r.tier.amount) == (row["floor"], row["rate"], row["amount"])
     s = sign(side)
     im, mm = n / lev, n * row["rate"] - row["amount"]
@@ -434,7 +436,7 @@ def test_custom_continuous_tables_converge(venue, side, entry, quantity, u, fee,
     assert_price(r.price, 0.0 if expected is None else expected, entry)
     if r.price is None:
         return
-    assert _holds(r.tier, quantity * r.price, rows[-1]["floor"])
+    assert r.tier is not None and _holds(r.tier, quantity * r.price, rows[-1]["floor"])
     row = _lookup(rows, r.tier.floor)  # the supplied bracket the engine returned
     assert (r.tier.rate, r.tier.amount) == pytest.approx((row["rate"], row["amount"]), rel=1e-9, abs=1e-9 * n)
 

@@ -57,7 +57,9 @@ def test_every_published_anchor_resolves(built_site, pages):
         page = pages.get(path)
         if page is None:  # a page moved: its redirect stub must lead to a page holding the anchor
             stub = (built_site / path / "index.html").read_text()
-            target = re.search(r'url=([^"]+)"', stub).group(1)
+            redirect = re.search(r'url=([^"]+)"', stub)
+            assert redirect, f"/{path} is neither a page nor a redirect stub"
+            target = redirect.group(1)
             page = pages[posixpath.normpath(posixpath.join(path, target)).lstrip("./") + "/"]
         assert anchor in page.ids, f'/{path}#{anchor} no longer resolves: keep the heading or add <a id="{anchor}"></a>'
 
@@ -69,7 +71,7 @@ def test_every_content_page_is_published(pages):
 
 
 def test_pages_have_titles_descriptions_and_previews(pages):
-    seen_descriptions = {}
+    seen_descriptions: dict[str, str] = {}
     for url, page in content_pages(pages).items():
         assert page.title and "ahamirror" in page.title, url
         description = page.meta.get("description", "")

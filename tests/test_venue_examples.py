@@ -24,8 +24,9 @@ from calculators import TIER_PRESETS, InputError, liquidation_price
 from calculators.tiers import resolve as resolve_tiers
 
 
-def cents(value: float) -> float:
-    """A price as the venues print it in USDT: rounded to the cent."""
+def cents(value: float | None) -> float:
+    """A price as the venues print it in USDT: rounded to the cent. Every example here has one."""
+    assert value is not None, "the venue's example has a price; the engine found none"
     return round(value, 2)
 
 
@@ -142,7 +143,7 @@ def test_binance_example_with_the_shipped_btcusdt_brackets():
         tiers="binance-btcusdt-2024-10",
     )
     assert cents(r.price) == 25_100.40
-    assert r.tier.rate == 0.004 and r.tier.amount == 0
+    assert r.tier is not None and r.tier.rate == 0.004 and r.tier.amount == 0
 
 
 def test_binance_maintenance_amount_formula_example():
@@ -320,7 +321,7 @@ def test_okx_calculator_example_long_cross():
         maintenance_margin_rate=0.004,
         taker_fee_rate=0.0005,
     )
-    assert round(r.price, 1) == 51_226.5
+    assert r.price is not None and round(r.price, 1) == 51_226.5
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,7 +419,7 @@ def test_phemex_usdt_margined_isolated_example():
         taker_fee_rate=0.0006,
     )
     assert round(r.initial_margin, 3) == 40.096
-    assert math.floor(r.price * 10_000) / 10_000 == 0.3232  # the page prints "0.3232..."
+    assert r.price is not None and math.floor(r.price * 10_000) / 10_000 == 0.3232  # the page prints "0.3232..."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,8 +445,8 @@ def test_bitmex_xbtusd_100x_long_example():
         leverage=100,
         maintenance_margin_rate=0.005,
     )
-    assert math.floor(r.price) == 5_970
-    assert math.floor(r.bankruptcy_price) == 5_940
+    assert r.price is not None and math.floor(r.price) == 5_970
+    assert r.bankruptcy_price is not None and math.floor(r.bankruptcy_price) == 5_940
 
 
 # ---------------------------------------------------------------------------------------------
