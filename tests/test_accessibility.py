@@ -335,7 +335,8 @@ POSITIVE_TABINDEX = """() => [...document.querySelectorAll("[tabindex]")]
 def tab_walk(page, limit: int = 400) -> list[dict]:
     """Press Tab from the top of the page until focus leaves the document. A closed "More inputs"
     summary is opened with Enter, as a keyboard user would. Fails on a cycle (a focus trap)."""
-    steps, seen = [], set()
+    steps: list[dict] = []  # what page.evaluate reported for each focused element
+    seen: set[str] = set()
     for _ in range(limit):
         page.keyboard.press("Tab")
         step = page.evaluate(FOCUS_STEP)
@@ -477,7 +478,9 @@ def type_into(page, fid: str, text: str):
 def expected_value(kind: str, values: dict, out: str) -> str:
     response = api.handle({"widget": kind, "values": values})
     assert response["ok"], response
-    return re.search(rf'data-out="{out}" data-value="([^"]*)"', response["html"]).group(1)
+    found = re.search(rf'data-out="{out}" data-value="([^"]*)"', response["html"])
+    assert found, f"{kind} answer has no data-out={out!r} with a data-value"
+    return found.group(1)
 
 
 def test_keyboard_calculators(browser, origin, axe_source):
