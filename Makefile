@@ -12,7 +12,9 @@ NPM_STAMP := node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: install chromium test test-fast bench site serve clean
+.PHONY: install chromium lint test test-fast bench site deploy-site serve clean
+CHROMIUM := $(or $(AHAMIRROR_CHROMIUM),/usr/bin/chromium)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 install: $(INSTALL_STAMP) $(NPM_STAMP)
 
@@ -29,21 +31,32 @@ $(NPM_STAMP): package.json package-lock.json
 	@touch $@
 
 # Debian's Chromium for the browser tests (Playwright's own browser download cannot work here).
+# AHAMIRROR_CHROMIUM names another Chromium-based browser that is already installed.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@test -x "$(CHROMIUM)" || { \
 		echo "Installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium
+# Lint and types: ruff and mypy, configured in pyproject.toml.
+lint: install
+	$(VENV)/bin/ruff check
+	$(VENV)/bin/ruff format --check --quiet
+	$(VENV)/bin/mypy
+
+test: lint chromium
 	$(PY) -m pytest
 
-# The fast loop: everything except the browser suite.
-test-fast: install
+# The fast loop: lint, then everything except the browser suite.
+test-fast: lint
 	$(PY) -m pytest -m "not browser"
 
 # Build into site/. `python -m mkdocs` keeps the project root on sys.path for the macros package.
 site: install
 	$(PY) -m mkdocs build --clean --site-dir site
+
+# What the deploy workflow runs: SITE_URL is required (canonical links, previews, _headers paths).
+deploy-site: install
+	AHAMIRROR_DEPLOY=1 $(PY) -m mkdocs build --clean --strict --site-dir site
 
 serve: site
 	$(PY) tools/serve.py --dir site --port 8000

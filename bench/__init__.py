@@ -7,7 +7,7 @@ measures, all in one run on this machine:
 - browser.py    calculator start (cold and warm) against a bare Pyodide floor, recalculation
                 latency, transferred bytes
 - lighthouse.py Lighthouse performance, accessibility and total blocking time for every page
-- engine.py     calculators.bench's engine figures
+- engine.py     the engine benchmark (also `python -m bench.engine`)
 
 Each figure is the median of several runs with min and max (figures.py). report.py prints the
 table and writes bench/results.json (not committed).
@@ -15,16 +15,11 @@ table and writes bench/results.json (not committed).
 
 import pathlib
 
+from tools import chromium
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
-CHROMIUM = "/usr/bin/chromium"
-CHROME_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = chromium.PATH
+CHROME_ARGS = chromium.LAUNCH_ARGS
 # The build's environment: Material 9.8's end-of-life banner is known, not news (see Makefile).
 BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}

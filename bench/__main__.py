@@ -58,7 +58,7 @@ def main(argv=None) -> int:
     try:
         if "engine" in phases:
             phase("engine")
-            sections.append(("engine (CPython, calculators.bench)", engine.run()))
+            sections.append(("engine (CPython, bench/engine.py)", engine.run()))
             done("engine")
 
         # The site is always built: the browser phases and Lighthouse need it.

@@ -17,6 +17,8 @@ import statistics
 import time
 from typing import Any
 
+from sitebuild import layout
+
 from . import CHROME_ARGS, CHROMIUM, floor
 from .figures import Figure, percentile, ratios
 
@@ -25,7 +27,7 @@ CONTENT_PAGE = "mechanics/"
 LIVE = '[data-widget="liquidation"] [data-result][data-source="live"]'
 RUNTIME_MARK = "/assets/runtime/"
 WORKER_MARK = "calc-worker.mjs"
-TIMEOUT_MS = 60_000
+TIMEOUT_MS = layout.BOOT_BUDGET_MS  # the page's own start-up budget
 
 FIRST_LIVE = "() => (window.__ahamirror || {}).firstLiveMs"
 FLOOR_DONE = "() => window.__floor"

@@ -21,7 +21,7 @@ def machine(browser_version: str | None, lighthouse_version: str | None) -> dict
             return None
 
     try:
-        from macros.runtime import pyodide_version
+        from sitebuild.runtime import pyodide_version
 
         pyodide = pyodide_version()
     except Exception:

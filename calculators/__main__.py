@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     given = {k: v for k, v in vars(args).items() if k not in ("command", "json", "low", "high") and v is not None}
+    output: dict | list[dict]
     try:
         if args.command == "liquidation":
             output = liquidation_price(**given).to_dict()

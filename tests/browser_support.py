@@ -12,10 +12,12 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from calculators.web import api
+from calculators.web import api, journal
+from sitebuild import layout
 
-BOOT_MS = 30_000  # Pyodide's cold start is 2-5 s here; generous on a busy 2-core machine
-JOURNAL_KEY = "ahamirror:pause-journal"
+# Every wait on the runtime uses the page's own start-up budget: a test never gives up before the product.
+BOOT_MS = layout.BOOT_BUDGET_MS
+JOURNAL_KEY = journal.STORAGE_KEY
 KEPT_ASIDE_PREFIX = JOURNAL_KEY + ":kept-aside:"
 TRACEBACK_MARKERS = ("Traceback", 'File "', "Error:")
 GENERIC_FAILURE = api.GENERIC  # "Something went wrong inside the calculator..."
@@ -71,7 +73,7 @@ class Watch:
 # Shared by the snippets below: the widget's visible state, in one object. `compact` leaves out
 # the bulky parts (markup only when it differs from CPython's, no field values) for batches.
 _SNAPSHOT = r"""
-const MARKERS = %s;
+const MARKERS = __MARKERS__;
 function snapshot(root, expected, compact) {
   const result = root.querySelector("[data-result]");
   const form = root.querySelector("form");
@@ -87,7 +89,10 @@ function snapshot(root, expected, compact) {
     values[element.name] = element.value;
     if (element.getAttribute("aria-invalid") === "true") invalid.push(element.name);
     const ids = (element.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
-    described[element.name] = ids.map((id) => { const node = document.getElementById(id); return node ? (node.dataset.errorFor || "") : null; });
+    described[element.name] = ids.map((id) => {
+      const node = document.getElementById(id);
+      return node ? (node.dataset.errorFor || "") : null;
+    });
   }
   let canonical = null;
   if (typeof expected === "string") {  // the browser's own serialisation of CPython's markup
@@ -106,18 +111,20 @@ function snapshot(root, expected, compact) {
     recalcs: (window.__ahamirror || {}).recalcs,
   };
   if (compact) {
-    return Object.assign(common, common.same ? {} : { html: html.slice(0, 2000), canonical: canonical && canonical.slice(0, 2000) });
+    const differs = { html: html.slice(0, 2000), canonical: canonical && canonical.slice(0, 2000) };
+    return Object.assign(common, common.same ? {} : differs);
   }
   // Material's own script wraps every class-less table in two <div>s when a page loads; the
   // same markup without them, to compare what Python wrote with what the page shows.
   const copy = result.cloneNode(true);
-  copy.querySelectorAll(".md-typeset__scrollwrap").forEach((wrap) => wrap.replaceWith(...wrap.querySelector(".md-typeset__table").childNodes));
+  copy.querySelectorAll(".md-typeset__scrollwrap").forEach(
+    (wrap) => wrap.replaceWith(...wrap.querySelector(".md-typeset__table").childNodes));
   return Object.assign(common, {
     html, unwrapped: copy.innerHTML, canonical, values, described, text,
     status: (root.querySelector("[data-status-text]") || {}).textContent || "",
   });
 }
-""" % json.dumps(list(TRACEBACK_MARKERS) + [GENERIC_FAILURE])
+""".replace("__MARKERS__", json.dumps(list(TRACEBACK_MARKERS) + [GENERIC_FAILURE]))
 
 SNAPSHOT = (
     "({kind, expected}) => {"

@@ -2,19 +2,29 @@
 
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import threading
 
 import pytest
 
+from tools.chromium import launch
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+# The suite builds for a project page, the way GitHub Pages serves one: under a sub-path, so
+# every test exercises relative links and the `_headers` rules written for that path.
+SITE_URL = "https://ahamirror.example/leverage-optimism/"
+PREFIX = "/leverage-optimism/"
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> pathlib.Path:
     out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    env = {**os.environ, "SITE_URL": SITE_URL, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    env.pop("AHAMIRROR_DEPLOY", None)
     run = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
         cwd=ROOT,
@@ -26,19 +36,21 @@ def built_site(tmp_path_factory) -> pathlib.Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def widget_pages(built_site) -> dict[str, tuple[str, ...]]:
+    """{page path ("calculators/"): the widget kinds on it, in page order}, read from the build, so
+    a new widget page is covered by every test that walks them."""
+    found = {}
+    for page in sorted(built_site.rglob("index.html")):
+        kinds = tuple(re.findall(r'<div class="widget" data-widget="([a-z-]+)"', page.read_text(encoding="utf-8")))
+        if kinds:
+            found[page.parent.relative_to(built_site).as_posix() + "/"] = kinds
+    return found
+
+
 # --- the browser tests' shared pieces ------------------------------------------------------------
 # Fixtures here are module-scoped on purpose: each browser test module gets its own server and
 # Chromium, one after the other, because Playwright's sync API allows one instance at a time.
-
-CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser download cannot work here
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def serve_site(directory, prefix: str = ""):
@@ -52,7 +64,8 @@ def serve_site(directory, prefix: str = ""):
 
 @pytest.fixture(scope="module")
 def origin(built_site):
-    server, url = serve_site(built_site)
+    """The built site's base URL (no trailing slash), served under its sub-path."""
+    server, url = serve_site(built_site, PREFIX)
     yield url
     server.shutdown()
     server.server_close()
@@ -63,6 +76,6 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()

@@ -24,18 +24,15 @@ import time
 
 import pytest
 
-from calculators.web import api, journal, ladder, liquidation, pause
+from calculators.web import api, journal, liquidation, pause, registry
+from sitebuild.layout import BOOT_BUDGET_MS as BOOT_MS
 
 pytestmark = pytest.mark.browser
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-BOOT_MS = 30_000  # Pyodide's cold start is 2-5 s here; generous on a busy machine
 SCHEMES = {"light": "default", "dark": "slate"}  # emulated prefers-color-scheme -> Material scheme
-WIDGET_PAGES = {"calculators/": ("liquidation", "ladder"), "pause-protocol/": ("pause",)}
-PREFIX = {"liquidation": "liq", "ladder": "ladder", "pause": "pause"}
-MODULES = {"liquidation": liquidation, "ladder": ladder, "pause": pause}
-JOURNAL_KEY = "ahamirror:pause-journal"
+JOURNAL_KEY = journal.STORAGE_KEY
 
 # The widgets start their runtime when the browser is first idle after load. The scans "before
 # the runtime starts" must not race a 2-5 s boot, so the pages' idle callbacks are held until the
@@ -107,7 +104,7 @@ def site_pages(site: pathlib.Path) -> list[str]:
 
 def saved_entries() -> list[dict]:
     values = dict(
-        pause.defaults(),
+        pause.WIDGET.defaults(),
         wrong_if="BTC closes a daily candle below the range low",
         invalidation_price="57000",
         reason_to_wait="The weekly trend is down",
@@ -160,7 +157,7 @@ def wait_live(page, kinds, timeout_ms: int = BOOT_MS):
         page.wait_for_selector(f'[data-widget="{kind}"] [data-result][data-source="live"]', timeout=timeout_ms)
 
 
-def test_pages_are_discovered(built_site):
+def test_pages_are_discovered(built_site, widget_pages):
     """The scans below cover every page: at least every published page path is in the list."""
     pages = site_pages(built_site)
     published = [
@@ -170,11 +167,12 @@ def test_pages_are_discovered(built_site):
     ]
     missing = {("" if p == "/" else p) for p in published} - set(pages)
     assert not missing, f"pages not found in the built site: {sorted(missing)}"
-    assert set(WIDGET_PAGES) <= set(pages)
+    assert set(widget_pages) <= set(pages)
+    assert {kind for kinds in widget_pages.values() for kind in kinds} == set(registry.kinds())
 
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
-def test_axe_every_page(browser, origin, built_site, axe_source, scheme):
+def test_axe_every_page(browser, origin, built_site, widget_pages, axe_source, scheme):
     """Every page, as served, in one palette. Widget pages are scanned as built, before their
     runtime starts (the held idle start keeps the built result and status in place)."""
     context = new_context(browser, scheme)
@@ -185,12 +183,12 @@ def test_axe_every_page(browser, origin, built_site, axe_source, scheme):
             where = f"[{scheme}] /{path}"
             page.goto(f"{origin}/{path}", wait_until="load")
             check_scheme(page, scheme, where)
-            if path in WIDGET_PAGES:
+            if path in widget_pages:
                 states = page.evaluate(
                     "() => [...document.querySelectorAll('[data-widget]')].map((w) => [w.dataset.widget, "
                     "w.dataset.runtimeState || 'idle', w.querySelector('[data-result]').dataset.source || 'built'])"
                 )
-                assert [s[0] for s in states] == list(WIDGET_PAGES[path]), f"{where}: widgets {states}"
+                assert [s[0] for s in states] == list(widget_pages[path]), f"{where}: widgets {states}"
                 assert all(s[1] == "idle" and s[2] == "built" for s in states), (
                     f"{where}: runtime already started: {states}"
                 )
@@ -202,14 +200,14 @@ def test_axe_every_page(browser, origin, built_site, axe_source, scheme):
 
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
-def test_axe_widget_states(browser, origin, axe_source, scheme):
+def test_axe_widget_states(browser, origin, widget_pages, axe_source, scheme):
     """The calculators in the states a visitor sees: More inputs opened (before the runtime), the
     live result, a field error, and the pause protocol's verdict and saved journal."""
     context = new_context(browser, scheme, journal_entries=saved_entries())
     page = context.new_page()
     problems = []
     try:
-        for path, kinds in WIDGET_PAGES.items():
+        for path, kinds in widget_pages.items():
             where = f"[{scheme}] /{path}"
             page.goto(f"{origin}/{path}", wait_until="load")
             check_scheme(page, scheme, where)
@@ -234,8 +232,8 @@ def test_axe_widget_states(browser, origin, axe_source, scheme):
             # A field error: the message, the invalid field and the stale result.
             kind = kinds[0]
             name = "leverage" if kind != "pause" else "entry_price"
-            page.locator(f"#{PREFIX[kind]}-{name}").fill("abc")
-            page.wait_for_selector(f"#{PREFIX[kind]}-{name}-error:not(:empty)", timeout=BOOT_MS)
+            page.locator(f"#{registry.get(kind).prefix}-{name}").fill("abc")
+            page.wait_for_selector(f"#{registry.get(kind).prefix}-{name}-error:not(:empty)", timeout=BOOT_MS)
             problems += axe_scan(page, axe_source, f"{where} (field error on {name})")
     finally:
         context.close()
@@ -407,8 +405,8 @@ def check_names(page, axe_source, kinds):
         unnamed = [n for n in names if not n["name"]]
         assert not unnamed, f"{kind}: controls without an accessible name: {unnamed}"
         by_id = {n["id"]: n["name"] for n in names if n["id"]}
-        for field in MODULES[kind].FIELDS:
-            fid = f"{PREFIX[kind]}-{field.name}"
+        for field in registry.get(kind).fields:
+            fid = f"{registry.get(kind).prefix}-{field.name}"
             assert fid in by_id, f"{kind}: no control #{fid}"
             assert by_id[fid].startswith(field.label), (
                 f"{kind}: #{fid} is named {by_id[fid]!r}, not after its label {field.label!r}"
@@ -439,7 +437,7 @@ ANNOUNCED = """(element) => {
 
 def check_field_error(page, kind: str, name: str, bad: str, good: str):
     """Type a bad value with the keyboard: the error appears, is tied to the field and announced."""
-    fid = f"{PREFIX[kind]}-{name}"
+    fid = f"{registry.get(kind).prefix}-{name}"
     field = page.locator(f"#{fid}")
     field.focus()
     page.keyboard.press("Control+A")
@@ -447,7 +445,7 @@ def check_field_error(page, kind: str, name: str, bad: str, good: str):
     error = page.locator(f"#{fid}-error")
     page.wait_for_selector(f"#{fid}-error:not(:empty)", timeout=BOOT_MS)
     values = dict(
-        MODULES[kind].defaults(),
+        registry.get(kind).defaults(),
         **page.evaluate(
             "(root) => Object.fromEntries([...document.querySelector(root).querySelector('form').elements]"
             ".filter((e) => e.name && e.type !== 'file').map((e) => [e.name, e.value]))",
@@ -483,11 +481,11 @@ def expected_value(kind: str, values: dict, out: str) -> str:
     return found.group(1)
 
 
-def test_keyboard_calculators(browser, origin, axe_source):
+def test_keyboard_calculators(browser, origin, widget_pages, axe_source):
     context = new_context(browser, "light")
     page = context.new_page()
     try:
-        kinds = WIDGET_PAGES["calculators/"]
+        kinds = widget_pages["calculators/"]
         page.goto(f"{origin}/calculators/", wait_until="load")
         page.evaluate("() => window.__a11yReleaseIdle()")
         wait_live(page, kinds)  # the walk then sees the controls that stay (the ladder is re-rendered live)
@@ -497,7 +495,7 @@ def test_keyboard_calculators(browser, origin, axe_source):
 
         # Typing with the keyboard updates the result, to CPython's numbers.
         type_into(page, "liq-entry_price", "50000")
-        value = expected_value("liquidation", dict(liquidation.defaults(), entry_price="50000"), "price")
+        value = expected_value("liquidation", dict(liquidation.WIDGET.defaults(), entry_price="50000"), "price")
         page.wait_for_selector(f'[data-widget="liquidation"] [data-out="price"][data-value="{value}"]', timeout=BOOT_MS)
         type_into(page, "ladder-leverage", "25")
         page.wait_for_selector('[data-widget="ladder"] tr.mine[data-row="25"][aria-current="true"]', timeout=BOOT_MS)

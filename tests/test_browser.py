@@ -52,7 +52,7 @@ LIQ, LADDER, PAUSE = '[data-widget="liquidation"]', '[data-widget="ladder"]', '[
 WRONG = "BTC closes a daily candle below the range low"
 WAIT = "The weekly trend is down and funding is running hot"
 GOOD_PAUSE = dict(
-    pause.defaults(),
+    pause.WIDGET.defaults(),
     wrong_if=WRONG,
     invalidation_price="57000",
     reason_to_wait=WAIT,
@@ -155,8 +155,8 @@ def fresh(calc):
     page.evaluate(REMOVE_ADDED_OPTIONS)
     page.evaluate("() => document.querySelectorAll('[data-widget] details').forEach((d) => { d.open = false; })")
     for kind, module in (("liquidation", liquidation), ("ladder", ladder)):
-        expected = cpython(kind, module.defaults())
-        snap = apply(page, kind, module.defaults(), expected["html"])
+        expected = cpython(kind, module.WIDGET.defaults())
+        snap = apply(page, kind, module.WIDGET.defaults(), expected["html"])
         assert snap["html"] == snap["canonical"] and not snap["errors"]
     calc.watch.dialogs.clear()
     calc.watch.errors.clear()
@@ -348,7 +348,7 @@ def random_liquidation_values(rng) -> dict:
     leverage = str(rng.randint(1, cap)) if rng.random() < 0.7 else f"{rng.uniform(1, cap):.1f}"
     margin_mode = rng.choice(["isolated", "cross"])
     values = dict(
-        liquidation.defaults(),
+        liquidation.WIDGET.defaults(),
         venue=venue,
         side=rng.choice(["long", "short"]),
         contract=contract,
@@ -424,7 +424,7 @@ def test_parity_with_cpython_200_random_inputs(calc):
         venue = rng.choice(list(VENUES))
         cases.append(
             dict(
-                ladder.defaults(),
+                ladder.WIDGET.defaults(),
                 venue=venue,
                 contract=rng.choice(VENUES[venue].contracts),
                 entry_price=_number(rng, rng.uniform(100, 120000)),
@@ -487,11 +487,11 @@ def hostile_round(page, kind, base, fields, textual=()):
 def test_hostile_strings_calculators(calc, origin):
     page = fresh(calc)
     for kind, module in (("liquidation", liquidation), ("ladder", ladder)):
-        assert hostile_round(page, kind, module.defaults(), [f.name for f in module.FIELDS]) == len(HOSTILE) * (
+        assert hostile_round(page, kind, module.WIDGET.defaults(), [f.name for f in module.FIELDS]) == len(HOSTILE) * (
             len(module.FIELDS) + 1
         )
         # Still working: a valid value gives a live result.
-        values = dict(module.defaults(), leverage="7")
+        values = dict(module.WIDGET.defaults(), leverage="7")
         expected = cpython(kind, values)
         snap = apply(page, kind, values, expected["html"])
         assert (
@@ -503,7 +503,7 @@ def test_hostile_strings_calculators(calc, origin):
 def test_hostile_strings_in_a_shared_link(bad_links):
     """The same strings arriving through a link (no form tampering needed): plain field errors."""
     page = bad_links.hostile
-    expected = cpython("liquidation", dict(liquidation.defaults(), **HOSTILE_LINK))
+    expected = cpython("liquidation", dict(liquidation.WIDGET.defaults(), **HOSTILE_LINK))
     expect(page.locator(f'{LIQ} [data-error-for="entry_price"]')).to_have_text(expected["errors"]["entry_price"])
     snap = snapshot(page, "liquidation")
     assert snap["errors"] == expected["errors"] and set(snap["errors"]) == set(HOSTILE_LINK)
@@ -517,7 +517,7 @@ def test_hostile_strings_pause(pause_warm):
 
     # Hostile answers are saved and shown back as text, never as markup.
     answers = dict(
-        pause.defaults(),
+        pause.WIDGET.defaults(),
         wrong_if='"><img src=x onerror=alert(1)> and more words',
         reason_to_wait="<script>alert(1)</script> {{7*7}} ${7*7}",
     )
@@ -693,7 +693,9 @@ def test_shared_link_round_trip(calc):
     assert expected["ok"], expected
     first = wait_for_result(page, "liquidation", expected["html"])
     wait_until(lambda: scenario(page).get("funding_paid") == "0.0001", 10, message="the address to carry the inputs")
-    assert scenario(page) == {name: value for name, value in values.items() if value != liquidation.defaults()[name]}
+    assert scenario(page) == {
+        name: value for name, value in values.items() if value != liquidation.WIDGET.defaults()[name]
+    }
     link = page.evaluate("location.href")
 
     watch = Watch()
@@ -727,7 +729,7 @@ def bad_links(browser, origin):
 
 def test_shared_link_with_invalid_values_shows_field_errors(bad_links):
     page, snap = bad_links.page, bad_links.first
-    values = dict(liquidation.defaults(), entry_price="abc", venue="nowhere", leverage="-3")
+    values = dict(liquidation.WIDGET.defaults(), entry_price="abc", venue="nowhere", leverage="-3")
     expected = cpython("liquidation", values)
     assert snap["errors"] == expected["errors"]
     assert {"entry_price", "venue"} <= set(snap["errors"]) and set(snap["invalid"]) >= {"entry_price", "venue"}
@@ -742,7 +744,7 @@ def test_shared_link_with_invalid_values_shows_field_errors(bad_links):
     leverage_error = cpython("liquidation", dict(values, venue="binance", entry_price="60000"))["errors"]["leverage"]
     expect(widget.locator('[data-error-for="leverage"]')).to_have_text(leverage_error)
     widget.locator('[name="leverage"]').fill("10")
-    snap = wait_for_result(page, "liquidation", cpython("liquidation", liquidation.defaults())["html"])
+    snap = wait_for_result(page, "liquidation", cpython("liquidation", liquidation.WIDGET.defaults())["html"])
     assert snap["source"] == "live" and not snap["errors"] and not snap["stale"]
     assert_quiet(bad_links.watch)
 
@@ -755,13 +757,13 @@ def test_shared_link_with_invalid_values_shows_every_error_at_once(bad_links):
 # --- 6. the request log ---------------------------------------------------------------------
 
 
-def test_request_log_and_csp(new_context, origin, built_site):
+def test_request_log_and_csp(new_context, origin, built_site, widget_pages):
     context = new_context()
     everything = []  # the context's view: pages, their workers, and the service worker once there
     context.on("request", lambda request: everything.append(request.url))
     pages = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html"))
-    widget_pages = {"calculators/index.html", "pause-protocol/index.html"}
-    assert widget_pages <= set(pages) and len(pages) > 10
+    first_widget = {path + "index.html": kinds[0] for path, kinds in widget_pages.items()}
+    assert set(first_widget) <= set(pages) and len(pages) > 10
     opened = {}
     for path in pages:  # all at once, so one idle period covers every page
         watch = Watch()
@@ -772,13 +774,12 @@ def test_request_log_and_csp(new_context, origin, built_site):
         opened[path] = (page, watch)
     for page, _ in opened.values():
         page.wait_for_load_state("load")
-    for path in widget_pages:
-        kind = "liquidation" if path.startswith("calculators") else "pause"
+    for path, kind in first_widget.items():
         opened[path][0].wait_for_selector(state(kind, "ready"))  # started when idle, untouched
     any_page = opened["index.html"][0]
     any_page.wait_for_timeout(3000)  # past the widgets' idle timeout (2.5 s): nothing may start late elsewhere
     for path, (page, _) in opened.items():
-        if path not in widget_pages:
+        if path not in first_widget:
             page.mouse.wheel(0, 600)  # scroll and tab around, never follow a link
             page.keyboard.press("Tab")
     any_page.wait_for_timeout(500)
@@ -789,7 +790,7 @@ def test_request_log_and_csp(new_context, origin, built_site):
         assert not watch.csp_violations(), f"{path}: {watch.csp_violations()}"
         runtime = [u for u in watch.requests if "/assets/runtime/" in u or "calc-worker.mjs" in u]
         workers = [w.url for w in page.workers if "calc-worker" in w.url]
-        if path in widget_pages:
+        if path in first_widget:
             fetched = {u.rsplit("/", 1)[1] for u in runtime}
             assert {
                 "calc-worker.mjs",
@@ -828,7 +829,7 @@ def block(page, name):
 
 def assert_fallback(page, origin_html):
     for kind, module in (("liquidation", liquidation), ("ladder", ladder)):
-        snap = snapshot(page, kind, cpython(kind, module.defaults())["html"])
+        snap = snapshot(page, kind, cpython(kind, module.WIDGET.defaults())["html"])
         assert snap["state"] == "failed"
         assert snap["status"].startswith("The live calculator could not start ("), snap["status"]
         assert "your own inputs have not been used" in snap["status"]
@@ -849,7 +850,7 @@ def test_prerendered_markup_is_what_the_live_result_will_be(new_context, origin)
     page.goto(f"{origin}/calculators/")
     page.wait_for_selector(state("liquidation", "failed"))
     for kind, module in (("liquidation", liquidation), ("ladder", ladder)):
-        snap = snapshot(page, kind, cpython(kind, module.defaults())["html"])
+        snap = snapshot(page, kind, cpython(kind, module.WIDGET.defaults())["html"])
         assert snap["html"] == snap["canonical"], f"{kind}: the page changed the pre-rendered markup"
 
 
@@ -906,16 +907,18 @@ def test_a_runtime_that_never_answers_fails_plainly_after_the_boot_timeout(new_c
 def test_javascript_off_shows_prerendered_results(new_context, origin):
     page = open_page(new_context(java_script_enabled=False), f"{origin}/calculators/")
     for kind, module in (("liquidation", liquidation), ("ladder", ladder)):
-        snap = snapshot(page, kind, cpython(kind, module.defaults())["html"])
+        snap = snapshot(page, kind, cpython(kind, module.WIDGET.defaults())["html"])
         assert snap["html"] == snap["canonical"], kind
-        assert snap["values"] == module.defaults()
+        assert snap["values"] == module.WIDGET.defaults()
         assert snap["state"] is None and snap["source"] is None
     assert page.locator(f'{LADDER} [data-out="ladder"] tbody tr').count() == 100
     assert page.locator(f"{LADDER} tr.mine").get_attribute("data-row") == "10"
     assert page.locator(f"{LIQ} .widget-noscript").is_visible()
     page.goto(f"{origin}/pause-protocol/")
     expect(page.locator(f'{PAUSE} [data-out="verdict"]')).to_have_attribute("data-value", "waiting")
-    snap = snapshot(page, "pause", pause.render_waiting())
+    placeholder = pause.WIDGET.placeholder
+    assert placeholder is not None
+    snap = snapshot(page, "pause", placeholder())
     assert snap["html"] == snap["canonical"]
 
 
@@ -1038,7 +1041,7 @@ def test_keyboard_reaches_every_field_in_order(calc):
         page.keyboard.press("Tab")
     assert reached == order, f"Tab order: {reached}"
 
-    expected = cpython("liquidation", dict(liquidation.defaults(), leverage="25"))
+    expected = cpython("liquidation", dict(liquidation.WIDGET.defaults(), leverage="25"))
     expect(page.locator(f'{LIQ} [data-out="price"]')).to_have_attribute(
         "data-value", data_values(expected["html"])["price"]
     )

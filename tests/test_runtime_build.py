@@ -7,7 +7,7 @@ import subprocess
 import sys
 import zipfile
 
-from macros import runtime, wheel
+from sitebuild import layout, runtime, wheel
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -16,7 +16,10 @@ def test_wheel_holds_exactly_the_package_and_installs_with_pip(tmp_path):
     built = wheel.build(tmp_path)
     names = set(zipfile.ZipFile(built).namelist())
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "calculators").rglob("*.py")}
-    assert {n for n in names if n.endswith(".py")} == modules
+    # The browser gets the product only: no command-line interface, no benchmark.
+    assert "calculators/__main__.py" in modules
+    assert {n for n in names if n.endswith(".py")} == modules - {"calculators/__main__.py"}
+    assert not any("bench" in name or name.endswith("__main__.py") for name in names), names
     target = tmp_path / "installed"
     run = subprocess.run(
         [
@@ -53,7 +56,7 @@ def test_wheel_is_reproducible(tmp_path):
 
 def test_lockfile_lists_only_the_wheel_with_its_real_sha256(built_site):
     folder = built_site / runtime.runtime_dir()
-    lock = json.loads((folder / runtime.LOCKFILE).read_text())
+    lock = json.loads((folder / layout.LOCKFILE).read_text())
     assert list(lock["packages"]) == ["calculators"]
     entry = lock["packages"]["calculators"]
     assert entry["sha256"] == hashlib.sha256((folder / entry["file_name"]).read_bytes()).hexdigest()

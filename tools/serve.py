@@ -2,8 +2,8 @@
 
 Used by `make serve`, the tests and the benchmarks. It applies the rules the build wrote into
 `site/_headers` (the Content-Security-Policy with its script hashes, caching, the WebAssembly
-type) and compresses text and WebAssembly with gzip as hosts do, so what is measured and tested
-here is what visitors get.
+type; rules are written for the URL paths the host sees, sub-path included) and compresses text
+and WebAssembly with gzip as hosts do, so what is measured and tested here is what visitors get.
 """
 
 import argparse
@@ -17,14 +17,13 @@ import socketserver
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-from macros import headers  # noqa: E402  (the build's own rules)
+from sitebuild import headers  # noqa: E402  (the build's own rules)
 
-# Served only when a build wrote no `_headers` (its rules carry the policy with the script hashes).
-BASE_CSP = headers.policy_text(headers.BASE_CSP)
 COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".csv", ".txt", ".wasm", ".map"}
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
+    server: "Server"  # the settings below live on the server: one per served folder
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".wasm": "application/wasm",
@@ -81,9 +80,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return _Body(body)
 
     def end_headers(self):
-        rules = headers.headers_for(self.server.rules, self.unprefixed(self.path) or self.path)
-        rules.setdefault("Content-Security-Policy", BASE_CSP)
-        rules.setdefault("X-Content-Type-Options", "nosniff")
+        rules = headers.headers_for(self.server.rules, self.path.split("?")[0].split("#")[0])
         for name, value in rules.items():
             if name.lower() != "content-type":  # the type comes from the file (same as the rule)
                 self.send_header(name, value)

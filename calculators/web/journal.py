@@ -12,6 +12,9 @@ import json
 from typing import TypeGuard
 
 SCHEMA = "ahamirror.pause-journal.v1"
+# The localStorage key (widgets.mjs receives it as data-journal-key; unreadable data is kept aside
+# under STORAGE_KEY + ":kept-aside:" + a timestamp).
+STORAGE_KEY = "ahamirror:pause-journal"
 FIELDS = (
     "id",
     "saved_at",
@@ -190,3 +193,42 @@ def _count_rejected(text: str, entries: list[dict]) -> int:
         return 0
     data = data.get("entries", []) if isinstance(data, dict) else data
     return max(0, len(data) - len(entries)) if isinstance(data, list) else 0
+
+
+def respond(request: dict) -> dict:
+    """The journal's storage actions, for the worker (see registry.SERVICES). Entries arrive and
+    leave as data; the page keeps them in localStorage."""
+    action = request.get("action")
+    if action == "load":
+        stored = request.get("stored")
+        entries, problem = load(stored if isinstance(stored, str) else None)
+        return {"ok": True, "entries": entries, "problem": problem, "stored": dump(entries), "html": render(entries)}
+    entries, _ = load(dump(request.get("entries") or []))
+    if action == "add":
+        entry = request.get("entry")
+        entries = merge(entries, [entry] if valid(entry) else [])
+    elif action == "delete":
+        entries = remove(entries, str(request.get("id", "")))
+    elif action == "clear":
+        entries = []
+    elif action == "export":
+        text = to_csv(entries) if request.get("format") == "csv" else dump(entries)
+        return {"ok": True, "text": text}
+    elif action == "import":
+        sent = request.get("text")
+        text = sent if isinstance(sent, str) else ""
+        incoming, rejected, problem = parse_import(text)
+        if problem:
+            return {"ok": False, "errors": {"_": problem}}
+        before = len(entries)
+        entries = merge(entries, incoming)
+        added = len(entries) - before
+        message = (
+            f"Imported {added} entr{'y' if added == 1 else 'ies'}"
+            + (f"; {rejected} could not be read" if rejected else "")
+            + "."
+        )
+        return {"ok": True, "entries": entries, "stored": dump(entries), "html": render(entries), "message": message}
+    else:
+        return {"ok": False, "errors": {"_": "Unknown journal action."}}
+    return {"ok": True, "entries": entries, "stored": dump(entries), "html": render(entries)}

@@ -6,8 +6,8 @@ from .. import formatting as fmt
 from ..errors import InputError
 from ..ladder import leverage_ladder
 from ..venues import VENUES
-from . import form
-from .form import Field, all_errors, parse, render_fields
+from .form import Field, all_errors, parse
+from .registry import Widget
 
 FIELDS = (
     Field("venue", "Venue", "select", "binance", options=tuple((k, v.name) for k, v in VENUES.items())),
@@ -45,14 +45,6 @@ def cells(row) -> tuple[str, ...]:
         fmt.price(row.short_price),
         fmt.percent(row.textbook_move),
     )
-
-
-def defaults() -> dict[str, str]:
-    return form.defaults(FIELDS)
-
-
-def render_form(values: dict) -> str:
-    return render_fields("ladder", FIELDS, values, GROUPS)
 
 
 def compute(values: dict):
@@ -112,3 +104,15 @@ def _mine_line(rows, mine, venue) -> str:
         f"At {fmt.leverage(mine)}: a long is liquidated after a {long_move} fall, "
         f"a short after a {fmt.percent(r.short_adverse_move)} rise."
     )
+
+
+WIDGET = Widget(
+    kind="ladder",
+    title="Leverage ladder",
+    prefix="ladder",
+    fields=FIELDS,
+    groups=GROUPS,
+    compute=lambda values, request: compute(values),
+    render=render_result,
+    behaviours=("live-on-start", "scroll-mine"),
+)

@@ -9,8 +9,8 @@ from ..markets import BTC, typical_days
 from ..stops import planned_exit
 from ..tiers import PRESETS
 from ..venues import VENUES
-from . import form
-from .form import Field, all_errors, parse, render_fields
+from .form import Field, all_errors, parse
+from .registry import Widget
 
 _BINANCE = PRESETS["binance-btcusdt-2024-10"]
 _FIRST_BRACKET = _BINANCE.tiers[0]
@@ -149,14 +149,6 @@ GROUPS = {
     "cross": "+Cross margin: your other positions",
 }
 ENGINE_FIELDS = frozenset(f.name for f in FIELDS) - {"quantity_unit", "stop_price"}
-
-
-def defaults() -> dict[str, str]:
-    return form.defaults(FIELDS)
-
-
-def render_form(values: dict) -> str:
-    return render_fields("liq", FIELDS, values, GROUPS)
 
 
 def compute(values: dict):
@@ -302,3 +294,21 @@ def _stop_line(result, check, price_unit, unit) -> str:
         f"({fmt.percent(result.adverse_move)}) before the market reaches your stop at {stop} "
         f"({fmt.percent(check.exit_move)}). Lower the leverage or move the stop closer."
     )
+
+
+WIDGET = Widget(
+    kind="liquidation",
+    title="Liquidation calculator",
+    prefix="liq",
+    fields=FIELDS,
+    groups=GROUPS,
+    compute=lambda values, request: _answer(compute(values)),
+    render=lambda answer: render_result(*answer),
+    behaviours=("live-on-start", "share"),
+)
+
+
+def _answer(computed):
+    """compute()'s (result, check, errors) as the registry's (answer, errors)."""
+    result, check, errors = computed
+    return (result, check), errors

@@ -6,8 +6,9 @@ from .. import formatting as fmt
 from ..errors import InputError
 from ..pause import PAUSE_SECONDS, evaluate_pause
 from ..venues import VENUES
-from . import form
-from .form import Field, all_errors, parse, render_fields
+from . import journal
+from .form import Field, all_errors, parse
+from .registry import Widget
 
 FIELDS = (
     Field(
@@ -50,14 +51,6 @@ FIELDS = (
 )
 GROUPS = {"main": "Before the order", "context": "+Optional: the position you are about to open"}
 VERDICT_WORDS = {"ready": "Ready", "pause": "Pause", "not-ready": "Not ready"}
-
-
-def defaults() -> dict[str, str]:
-    return form.defaults(FIELDS)
-
-
-def render_form(values: dict) -> str:
-    return render_fields("pause", FIELDS, values, GROUPS)
 
 
 def compute(values: dict, seconds_paused: float = 0.0):
@@ -121,3 +114,32 @@ def _mark(passed) -> str:
 
 def _state_words(passed) -> str:
     return {True: "Passed", False: "Needs work", None: "Not checked"}[passed]
+
+
+def _seconds_paused(request: dict) -> float:
+    seconds = request.get("seconds_paused", 0)
+    return seconds if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) else 0
+
+
+def _verdict_extras(result, request: dict, values: dict) -> dict:
+    """The verdict for the page's timer and, when the visitor submitted, the journal entry."""
+    extras = {"verdict": result.verdict, "seconds_remaining": result.seconds_remaining}
+    if request.get("save") and result.verdict != "pause":
+        extras["entry"] = journal.make_entry(
+            str(request.get("id", "")), str(request.get("saved_at", "")), values, result.verdict, result.headline
+        )
+    return extras
+
+
+WIDGET = Widget(
+    kind="pause",
+    title="Pause check",
+    prefix="pause",
+    fields=FIELDS,
+    groups=GROUPS,
+    compute=lambda values, request: compute(values, _seconds_paused(request)),
+    render=render_result,
+    extras=_verdict_extras,
+    placeholder=render_waiting,
+    behaviours=("timed", "journal"),
+)

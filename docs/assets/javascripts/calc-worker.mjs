@@ -1,11 +1,11 @@
 // The site's one Python runtime: Pyodide in a module worker, so the page never freezes.
-// Messages in:  {type: "boot", runtime: absolute URL of the runtime folder}
+// Messages in:  {type: "boot", runtime: absolute URL of the runtime folder, lockfile: its file name}
 //               {type: "call", id, request}   (request is plain data, sent to Python as JSON text)
 // Messages out: {type: "ready", ms} | {type: "failed", message} | {type: "result", id, response}
 
 let handle = null;
 
-async function boot(runtime) {
+async function boot(runtime, lockfile) {
   const started = performance.now();
   if (typeof WebAssembly !== "object") throw new Error("This browser has WebAssembly turned off.");
   // Pyodide swallows a failed wasm download and never settles (it only logs), so check the file
@@ -16,7 +16,7 @@ async function boot(runtime) {
   self.postMessage({ type: "progress", done: 1 });
   const pyodide = await loadPyodide({
     indexURL: runtime,
-    lockFileURL: runtime + "site-lock.json",
+    lockFileURL: runtime + lockfile,
     packageBaseUrl: runtime,      // never a CDN: every file comes from this site
     stdout: () => {},
     stderr: () => {},
@@ -32,7 +32,7 @@ self.onmessage = async (event) => {
   const message = event.data || {};
   if (message.type === "boot") {
     try {
-      const ms = await boot(message.runtime);
+      const ms = await boot(message.runtime, message.lockfile);
       self.postMessage({ type: "ready", ms });
     } catch (error) {
       // The visitor gets a plain reason; the details (possibly a Python traceback) only go to
@@ -51,7 +51,14 @@ self.onmessage = async (event) => {
       // Input reaches Python as data: JSON text passed as an argument, never formatted into code.
       response = JSON.parse(handle(JSON.stringify(message.request)));
     } catch (error) {
+      console.debug("ahamirror: the calculator call failed", error);
       response = { ok: false, errors: { _: "Something went wrong inside the calculator. Your inputs are kept; try changing a value." } };
+    }
+    if (response.debug) {
+      // Python's last-resort handler caught an exception: its traceback is for developers (this
+      // console), never for the page.
+      console.debug(`ahamirror: the calculator raised\n${response.debug}`);
+      delete response.debug;
     }
     self.postMessage({ type: "result", id: message.id, response });
   }

@@ -2,11 +2,12 @@
 // Pyodide worker); this file only starts the runtime, moves form values to it as data, and puts
 // the answers where they belong. Nothing here computes a financial figure.
 
+// Per-widget switches and shared settings (the boot budget, the journal's storage key, the
+// offline cache's name) arrive as the widget's data attributes, written by the build from
+// calculators/web/registry.py and sitebuild/layout.py: nothing here is a second copy of them.
 const runtime = { worker: null, ready: null, state: "idle", message: "", nextId: 1, pending: new Map(), controllers: new Set() };
-const BOOT_TIMEOUT_MS = 60000;
-const JOURNAL_KEY = "ahamirror:pause-journal";
 // Exposed for the benchmarks and tests: timings only, never a visitor's numbers.
-const metrics = (window.__ahamirror = window.__ahamirror || { firstLiveMs: null, bootMs: null, lastRecalcMs: null, recalcs: 0 });
+const metrics = (window.__ahamirror = window.__ahamirror || { firstLiveMs: null, bootMs: null, lastRecalcMs: null, recalcs: 0, pageKept: false });
 
 // --- the runtime: one worker per tab, kept across Material's instant navigation ----------------
 
@@ -22,7 +23,7 @@ function startRuntime(root) {
       broadcast();
       reject(new Error(message));
     };
-    const timer = setTimeout(() => fail("it took too long to load"), BOOT_TIMEOUT_MS);
+    const timer = setTimeout(() => fail("it took too long to load"), Number(root.dataset.bootBudgetMs));
     let worker;
     try {
       worker = new Worker(new URL(root.dataset.worker, location.href).href, { type: "module" });
@@ -57,7 +58,7 @@ function startRuntime(root) {
       clearTimeout(timer);
       fail("its files could not be loaded");
     };
-    worker.postMessage({ type: "boot", runtime: new URL(root.dataset.runtime, location.href).href });
+    worker.postMessage({ type: "boot", runtime: new URL(root.dataset.runtime, location.href).href, lockfile: root.dataset.lockfile });
   });
   runtime.ready.catch(() => {});
   return runtime.ready;
@@ -86,7 +87,6 @@ function showStatus(ctl) {
     // Determinate steps, not an endless animation: an animated bar repaints the page all through
     // the start, on the main thread the visitor is using.
     progress.hidden = false;
-    progress.max = 3;
     progress.value = runtime.progress || 0;
     text.textContent = "Starting the calculator: a one-time download of a few megabytes, then it runs in your browser.";
   } else if (runtime.state === "ready") {
@@ -108,9 +108,10 @@ function bindAll() {
 function bind(root) {
   if (root.dataset.bound) return;
   root.dataset.bound = "true";
-  const ctl = { root, kind: root.dataset.widget, form: root.querySelector("form"), seq: 0, overrides: {}, pausedSince: null, entries: [], timer: null };
+  const does = new Set((root.dataset.behaviours || "").split(" ").filter(Boolean));
+  const ctl = { root, kind: root.dataset.widget, does, form: root.querySelector("form"), seq: 0, overrides: {}, pausedSince: null, entries: [], timer: null };
   runtime.controllers.add(ctl);
-  if (ctl.kind === "liquidation") restoreFromUrl(ctl);
+  if (does.has("share")) restoreFromUrl(ctl);
   showStatus(ctl);
 
   const begin = () => start(ctl);
@@ -118,7 +119,7 @@ function bind(root) {
   ctl.form.addEventListener("input", (event) => edited(ctl, event));
   ctl.form.addEventListener("change", (event) => edited(ctl, event));
   ctl.form.addEventListener("submit", (event) => { event.preventDefault(); submitted(ctl); });
-  if (ctl.kind === "pause") bindJournal(ctl);
+  if (does.has("journal")) bindJournal(ctl);
   whenIdle(begin);
 }
 
@@ -127,12 +128,9 @@ function start(ctl) {
   ctl.started = true;
   startRuntime(ctl.root).then(() => {
     if (!ctl.root.isConnected) return;
-    if (ctl.kind !== "pause") {
-      recalc(ctl);  // the first live result (also applies any edits made while starting)
-      return;
-    }
-    loadJournal(ctl);
-    if (ctl.pausedSince !== null) recalc(ctl);  // answers typed while the runtime was starting
+    if (ctl.does.has("live-on-start")) recalc(ctl);  // the first live result (with any edits made while starting)
+    if (ctl.does.has("journal")) loadJournal(ctl);
+    if (ctl.does.has("timed") && ctl.pausedSince !== null) recalc(ctl);  // answers typed while the runtime was starting
   }, () => {});
 }
 
@@ -146,14 +144,14 @@ function whenIdle(callback) {
 function edited(ctl, event) {
   if (event.target && event.target.name) delete ctl.overrides[event.target.name];
   if (event.target && event.target.type === "file") return;
-  if (ctl.kind === "pause" && ctl.pausedSince === null) ctl.pausedSince = performance.now();
+  if (ctl.does.has("timed") && ctl.pausedSince === null) ctl.pausedSince = performance.now();
   start(ctl);
   if (runtime.state === "ready") recalc(ctl);
 }
 
 function submitted(ctl) {
   start(ctl);
-  if (ctl.kind === "pause") runtime.ready.then(() => recalc(ctl, { save: true }), () => {});
+  if (ctl.does.has("timed")) runtime.ready.then(() => recalc(ctl, { save: true }), () => {});
   else if (runtime.state === "ready") recalc(ctl);
 }
 
@@ -169,7 +167,7 @@ async function recalc(ctl, options = {}) {
   const seq = ++ctl.seq;
   const started = performance.now();
   const request = { widget: ctl.kind, values: values(ctl) };
-  if (ctl.kind === "pause") {
+  if (ctl.does.has("timed")) {
     request.seconds_paused = ctl.pausedSince === null ? 0 : (performance.now() - ctl.pausedSince) / 1000;
     if (options.save) Object.assign(request, { save: true, id: newId(), saved_at: new Date().toISOString() });
   }
@@ -183,7 +181,7 @@ async function recalc(ctl, options = {}) {
     if (!sameMarkup(result, response.html)) result.innerHTML = response.html;
     result.dataset.source = "live";
     result.classList.remove("stale");
-    if (ctl.kind === "ladder") showMyRow(result);
+    if (ctl.does.has("scroll-mine")) showMyRow(result);
   } else {
     result.classList.add("stale");     // keep the last good result, marked as out of date
   }
@@ -193,8 +191,8 @@ async function recalc(ctl, options = {}) {
     metrics.firstLiveMs = performance.now();
     keepForOffline(ctl.root);
   }
-  if (ctl.kind === "liquidation") writeUrl(ctl);
-  if (ctl.kind === "pause") afterVerdict(ctl, response, options);
+  if (ctl.does.has("share")) writeUrl(ctl);
+  if (ctl.does.has("timed")) afterVerdict(ctl, response, options);
 }
 
 const parser = document.createElement("template");
@@ -226,17 +224,26 @@ function newId() {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-// Once a calculator has run, a service worker keeps its files for the next visit (or no signal).
+// Once a calculator has run, a service worker keeps its runtime for the next visit (or no signal),
+// and this page keeps itself and what it loaded in the pages cache. The page writes that cache
+// itself, with the Cache API, rather than asking the service worker to: a message handler busy
+// with those downloads would hold back a new version of the worker from taking over.
 function keepForOffline(root) {
   if (!("serviceWorker" in navigator) || !root.dataset.sw) return;
+  // register() alone does not look for a new release when a worker is already registered; update()
+  // does (one small revalidated request), so a returning visitor moves to a new version at once.
   navigator.serviceWorker.register(new URL(root.dataset.sw, location.href).href)
-    .then(() => navigator.serviceWorker.ready)
-    .then((registration) => {
-      const assets = performance.getEntriesByType("resource").map((entry) => entry.name)
-        .filter((url) => url.startsWith(location.origin));
-      registration.active.postMessage({ type: "keep", urls: [location.href, ...assets] });
-    })
-    .catch(() => {});
+    .then((registration) => registration.update()).catch(() => {});
+  if (!("caches" in window) || !root.dataset.pagesCache) return;
+  const scope = new URL(root.dataset.sw, location.href).href.replace(/[^/]*$/, "");
+  const runtimeFolder = new URL(root.dataset.runtime, location.href).href;  // kept by the service worker
+  const own = (url) => url.startsWith(scope) && !url.startsWith(runtimeFolder);
+  const urls = [location.href, ...performance.getEntriesByType("resource").map((entry) => entry.name)]
+    .map((url) => url.split("#")[0].split("?")[0]).filter(own);
+  urls.push(scope + "search/search_index.json", scope + "sitemap.xml");  // the theme fetches these on every page
+  caches.open(root.dataset.pagesCache)
+    .then((cache) => Promise.all([...new Set(urls)].map((url) => cache.add(url).catch(() => {}))))
+    .then(() => { metrics.pageKept = true; }, () => {});
 }
 
 // --- shareable links: the calculator's inputs live in the address, after the "#" --------------
@@ -314,6 +321,7 @@ function bindJournal(ctl) {
 }
 
 async function loadJournal(ctl) {
+  const JOURNAL_KEY = ctl.root.dataset.journalKey;
   let stored = null;
   try {
     stored = localStorage.getItem(JOURNAL_KEY);
@@ -341,7 +349,7 @@ async function journalAction(ctl, request, done) {
   }
   ctl.entries = response.entries;
   try {
-    localStorage.setItem(JOURNAL_KEY, response.stored);
+    localStorage.setItem(ctl.root.dataset.journalKey, response.stored);
   } catch (error) {
     journalStatus(ctl, "Could not save to this browser's storage (it may be full or blocked).");
     return;

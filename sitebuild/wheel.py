@@ -14,6 +14,8 @@ import tomllib
 import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+# The browser gets the product only: the command-line interface stays in the repository.
+NOT_SHIPPED = frozenset({"calculators/__main__.py"})
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
 
 
@@ -30,13 +32,15 @@ def build(out_dir: pathlib.Path) -> pathlib.Path:
     for package in packages:
         folder = ROOT / package.replace(".", "/")
         for module in sorted(folder.glob("*.py")):
-            files[f"{package.replace('.', '/')}/{module.name}"] = module.read_bytes()
+            path = f"{package.replace('.', '/')}/{module.name}"
+            if path not in NOT_SHIPPED:
+                files[path] = module.read_bytes()
     files[f"{dist_info}/METADATA"] = (
         f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
         f"Summary: {meta.get('description', '')}\nRequires-Python: {meta['requires-python']}\n"
     ).encode()
     files[f"{dist_info}/WHEEL"] = (
-        b"Wheel-Version: 1.0\nGenerator: ahamirror macros/wheel.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        b"Wheel-Version: 1.0\nGenerator: ahamirror sitebuild/wheel.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     )
     files[f"{dist_info}/top_level.txt"] = b"".join(f"{p}\n".encode() for p in packages if "." not in p)
     record = "".join(f"{path},sha256={_digest(data)},{len(data)}\n" for path, data in files.items())

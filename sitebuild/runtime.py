@@ -1,6 +1,6 @@
 """Publish the in-browser Python runtime with the site: Pyodide from npm, our wheel, a lockfile.
 
-Runs after every build (see hooks.py). Nothing is fetched from a CDN: the browser loads Pyodide
+Runs after every build (see sitebuild/__init__.py). Nothing is fetched from a CDN: the browser loads Pyodide
 from the site itself and `loadPackage("calculators")` checks the wheel against the sha256 that
 `pyodide lockfile add-wheels` (pyodide-build) wrote into the trimmed lockfile.
 """
@@ -14,6 +14,7 @@ import tempfile
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 
+from . import layout
 from . import wheel as wheel_builder
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -21,7 +22,6 @@ NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
 # The core runtime: what loadPyodide() fetches. Nothing else from the npm package ships.
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 SITE_PACKAGES = ("calculators",)  # what the widgets load; the lockfile is trimmed to these
-LOCKFILE = "site-lock.json"
 
 
 def pyodide_version() -> str:
@@ -33,7 +33,7 @@ def runtime_dir() -> str:
     return f"assets/runtime/pyodide-{pyodide_version()}"
 
 
-def publish(site_dir: str) -> pathlib.Path:
+def publish(site_dir: str | os.PathLike) -> pathlib.Path:
     if not NPM_PYODIDE.exists():
         raise RuntimeError("node_modules/pyodide is missing: run `make install` (it runs `npm ci`).")
     dest = pathlib.Path(site_dir) / runtime_dir()
@@ -49,7 +49,7 @@ def publish(site_dir: str) -> pathlib.Path:
     # drop them again was most of this step's time.
     base = _trim(json.loads((NPM_PYODIDE / "pyodide-lock.json").read_text()), keep=())
     spec = add_wheels_to_spec(PyodideLockSpec.from_dict(base), [dest / built.name], base_path=dest)
-    (dest / LOCKFILE).write_text(json.dumps(_trim(spec.to_dict())))
+    (dest / layout.LOCKFILE).write_text(json.dumps(_trim(spec.to_dict())))
     return dest
 
 

@@ -1,0 +1,55 @@
+// ahamirror service worker, generated at build time from sitebuild/sw.template.js (do not edit in site/).
+// Keeps the calculator runtime and the pages you opened, so the calculators work offline.
+//
+// Two caches:
+// - RUNTIME (versioned): Pyodide, the wheel, the lockfile and the widget code, fetched at install.
+//   A new release has a new version; the new worker installs, takes over at once and drops the
+//   older runtime caches.
+// - PAGES (one, unversioned): pages, styles and scripts a visitor opened. The pages themselves add
+//   what they loaded before this worker existed (widgets.mjs does it with the Cache API); this
+//   worker only adds what it fetches. It is a fallback when the network is gone, never answered
+//   first, so an old entry cannot hide a new release.
+// This worker handles no messages: nothing a page asks can hold it (or a new version) busy.
+const VERSION = __VERSION__;
+const RUNTIME = `ahamirror-runtime-${VERSION}`;
+const PAGES = __PAGES_CACHE__;
+const PRECACHE = __PRECACHE__;
+const SCOPE = new URL("./", self.location).href;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(RUNTIME).then((cache) => cache.addAll(PRECACHE.map((path) => SCOPE + path))).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  const stale = (key) => key.startsWith("ahamirror-runtime-") && key !== RUNTIME;
+  event.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter(stale).map((key) => caches.delete(key))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (!["GET", "HEAD"].includes(request.method) || !request.url.startsWith(SCOPE)) return;
+  const url = request.url.split("#")[0].split("?")[0];
+  const path = url.slice(SCOPE.length);
+  if (PRECACHE.includes(path)) {
+    // The runtime never changes within a version: this version's cache answers first.
+    const fromCache = caches.open(RUNTIME).then((cache) => cache.match(url));
+    if (request.method === "HEAD") {
+      // The worker checks the runtime is reachable with HEAD before it starts.
+      event.respondWith(fromCache.then((hit) => hit ? new Response(null, { status: 200, headers: hit.headers }) : fetch(request)));
+    } else {
+      event.respondWith(fromCache.then((hit) => hit || fetch(request)));
+    }
+    return;
+  }
+  if (request.method !== "GET") return;
+  // Pages, styles and scripts: the network first (fresh content), the cache when offline.
+  event.respondWith(fetch(request).then((response) => {
+    if (response.ok) {
+      const copy = response.clone();
+      caches.open(PAGES).then((cache) => cache.put(url, copy)).catch(() => {});
+    }
+    return response;
+  }).catch(() => caches.open(PAGES).then((cache) => cache.match(url)).then((hit) => hit || Response.error())));
+});
