@@ -138,5 +138,6 @@ def out_of_range(values: dict) -> InputError:
     word = "large" if size >= 1 else "small"
     return InputError(
         field,
-        f"{label(field)} is too {word} for the other figures: the result would overflow. Enter a realistic figure.",
+        f"{label(field)} is too {word} for the other figures: together they give numbers beyond what can be "
+        "computed. Enter a realistic figure.",
     )
