@@ -24,7 +24,10 @@ _WORDS = {
 
 
 def label(field: str) -> str:
-    """The human name of a field, for messages."""
+    """The human name of a field, for messages ("steps.2.price" reads "Step 3: price")."""
+    parts = field.split(".")
+    if len(parts) == 3 and parts[0] == "steps" and parts[1].isdigit():
+        return f"Step {int(parts[1]) + 1}: {label(parts[2]).lower()}"
     return _WORDS.get(field, field.replace("_", " ").capitalize())
 
 
