@@ -330,3 +330,11 @@ def test_widget_answers_extreme_strings_with_ok_or_field_errors(venue, side, mod
         assert not re.search(r"\b(inf|infinity|nan)\b", answer["html"], re.IGNORECASE)
     else:
         assert answer["errors"] and "_" not in answer["errors"], answer["errors"]
+
+
+def test_widget_far_stop_with_huge_funding_is_a_field_error():
+    """Found by the property above: funding 1e308 and a stop at 1e308 overflowed the loss to inf."""
+    values = dict(venue="binance", side="short", margin_mode="isolated", contract="linear", entry_price="100")
+    values.update(quantity="1", leverage="5", maintenance_margin_rate="0.5", funding_paid="1e308", stop_price="1e308")
+    answer = handle({"widget": "liquidation", "values": values})
+    assert not answer["ok"] and "_" not in answer["errors"]
