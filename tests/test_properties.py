@@ -56,6 +56,8 @@ def deduction_rejected(rate, quantity, amount, liquidation, bankruptcy, entry):
     """Closed-form expectation of the engine's refusal: a maintenance amount may not exceed the
     requirement it reduces (rate x value) where liquidation triggers, or at bankruptcy when there is
     no liquidation price, or at entry when there is neither. Near-ties are skipped (rounding)."""
+    tiny = 1e-9 * entry  # prices that cancel to about zero mean "no price" (as in assert_price)
+    assume(abs(liquidation) > tiny and abs(bankruptcy) > tiny)
     where = liquidation if liquidation > 0 else bankruptcy if bankruptcy > 0 else entry
     requirement = rate * quantity * where
     assume(abs(requirement - amount) > 1e-9 * (requirement + amount))
