@@ -10,6 +10,7 @@ wallet balance (cross), m maintenance rate, cum maintenance amount, f taker fee 
 the other positions' unrealised PnL and maintenance (cross only), F funding paid.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from . import inputs
@@ -34,7 +35,23 @@ MARGIN_MODES = ("isolated", "cross")
 
 CROSS_WARNING = (
     "Cross margin: this estimate assumes your other positions, and their prices, stay as they are. "
-    "If they lose, this liquidation price moves closer."
+    "If they lose, this liquidation price (and the bankruptcy price) moves closer."
+)
+
+# What the bankruptcy price assumes (shown as `bankruptcy_basis`). Both venues define it as the price
+# where the collateral backing the position is used up: Binance, "How a Liquidation Order Is Executed:
+# Liquidation Price vs. Bankruptcy Price" (binance.com/en/feed/post/617823: "the point at which a
+# trader's losses equal the collateral value deposited or the initial margin"); Bybit, "How to calculate
+# Bankruptcy Price" (help.bybit.com/hc/en-us/articles/360037757474: the liquidation formula with the
+# maintenance margin set to 0) and its cross-margin form in "How to calculate Liquidation Price (Inverse
+# Contract)" (help.bybit.com/hc/en-us/articles/360039261334: bankruptcy from the account's available
+# balance, not the position's margin). In cross margin that collateral is the whole cross balance, so
+# the bankruptcy price is where the same equity line the liquidation price uses (wallet balance plus the
+# other positions' unrealised PnL plus this position's PnL) reaches zero. Read 2026-12-01.
+ISOLATED_BANKRUPTCY = "Where this position's margin (after fees, added margin and funding) is used up."
+CROSS_BANKRUPTCY = (
+    "Where the whole cross balance is used up: wallet balance plus the other positions' unrealised PnL, "
+    "as entered; their maintenance does not count."
 )
 
 
@@ -62,6 +79,7 @@ class LiquidationResult:
     maintenance_margin_rate: float  # the rate used (the bracket's, when tiers were given)
     maintenance_amount: float  # the deduction used
     taker_fee_rate: float
+    bankruptcy_basis: str = ""  # what the bankruptcy price assumes (isolated margin or the cross balance)
     _position: "_Position" = field(repr=False, compare=False, default=None)
 
     def to_dict(self) -> dict:
@@ -89,8 +107,9 @@ class _Position:
     entry: float
     quantity: float
     margin: float  # equity at entry, before other positions: M + extra - funding (+ fees)
-    other: float  # other positions: U - TMM (cross only)
+    other_pnl: float  # other positions' unrealised PnL, U (cross only): part of equity
     fee: float
+    other_maintenance: float = 0.0  # other positions' maintenance, TMM (cross only): part of maintenance
 
 
 def liquidation_price(
@@ -162,30 +181,72 @@ def liquidation_price(
             field, "Other positions only count in cross margin: switch margin mode to cross or clear this field."
         )
 
-    position = _Position(the_venue, s, contract, entry, qty, base_margin + extra - funding, other_pnl - other_mm, fee)
     _check_rate_plus_fee(the_venue, table, rate, fee)
-    if table is not None:
-        tier, price = _solve_with_tiers(position, table)
-        rate, amount = tier.rate, tier.amount
-    else:
-        tier, price = None, _solve(position, rate, amount)
+    given = {
+        "entry_price": entry,
+        "quantity": qty,
+        "leverage": lev if leverage is not None else None,
+        "margin": given_margin,
+        "maintenance_margin_rate": rate,
+        "maintenance_amount": amount,
+        "other_maintenance": other_mm,
+        "other_unrealized_pnl": other_pnl,
+        "extra_margin": extra,
+        "taker_fee_rate": fee,
+        "funding_paid": funding,
+    }
+    # Each input is finite, but products and sums of extreme ones (1e300 x 1e300, 1e-300 x 1e-300)
+    # overflow or vanish; name the most extreme input rather than return an infinity or divide by zero.
+    if not (inputs.finite(notional, lev, initial, extra) and notional > 0):
+        raise inputs.out_of_range(given)
+    position = _Position(the_venue, s, contract, entry, qty, base_margin + extra - funding, other_pnl, fee, other_mm)
+    try:
+        if not inputs.finite(position.margin, *_lines(position, rate, amount)):
+            raise inputs.out_of_range(given)
+        if table is not None:
+            tier, price = _solve_with_tiers(position, table)
+            rate, amount = tier.rate, tier.amount
+        else:
+            tier, price = None, _solve(position, rate, amount)
+        _check_deduction(position, rate, amount, price, table)
+        result = _result(
+            position,
+            price,
+            rate,
+            amount,
+            tier,
+            venue_key,
+            side,
+            margin_mode,
+            lev,
+            notional,
+            initial,
+            cross,
+            fee,
+            taker_fee_rate,
+        )
+    except (ArithmeticError, ValueError) as error:  # overflow, division by zero, a math domain error
+        if isinstance(error, InputError):
+            raise
+        raise inputs.out_of_range(given) from None
+    if not inputs.finite(*(getattr(result, name) for name in _NUMBER_FIELDS)):
+        raise inputs.out_of_range(given)
+    return result
 
-    return _result(
-        position,
-        price,
-        rate,
-        amount,
-        tier,
-        venue_key,
-        side,
-        margin_mode,
-        lev,
-        notional,
-        initial,
-        cross,
-        fee,
-        taker_fee_rate,
-    )
+
+_NUMBER_FIELDS = (
+    "price",
+    "bankruptcy_price",
+    "adverse_move",
+    "initial_margin",
+    "maintenance_margin",
+    "loss_at_liquidation",
+    "leverage",
+    "notional",
+    "margin",
+    "maintenance_margin_rate",
+    "maintenance_amount",
+)
 
 
 def _maintenance(venue: Venue, venue_key, rate, amount, tiers):
@@ -200,7 +261,33 @@ def _maintenance(venue: Venue, venue_key, rate, amount, tiers):
             "maintenance_margin_rate",
             "Maintenance margin rate is missing: enter the venue's rate (e.g. 0.005 for 0.5 %) or pick a tier preset.",
         )
-    return None, inputs.rate("maintenance_margin_rate", rate), inputs.non_negative("maintenance_amount", amount)
+    amount = inputs.non_negative("maintenance_amount", amount)
+    if amount and not venue.maintenance_deduction:
+        raise InputError(
+            "maintenance_amount",
+            f"{venue.name} has no maintenance amount (deduction) in its formula; leave this field empty or 0.",
+        )
+    return None, inputs.rate("maintenance_margin_rate", rate), amount
+
+
+def _check_deduction(p: "_Position", rate: float, amount: float, price: float | None, table) -> None:
+    """The deduction only offsets the rate's share of the bracket: this position's own maintenance must
+    not go negative where liquidation (or, failing one, bankruptcy) happens. Otherwise liquidation would
+    sit past the bankruptcy price, and the price shown would be meaningless."""
+    if price is None:
+        price = _solve(p, rate, amount, bankruptcy=True) or p.entry
+    _, _, m0, m1 = _lines(p, rate, amount)
+    x = price if p.contract == LINEAR else 1 / price
+    own = m0 - p.other_maintenance + m1 * x
+    charged = own + amount
+    if own < -1e-12 * charged:
+        field = "tiers" if table is not None else "maintenance_amount"
+        raise InputError(
+            field,
+            f"The maintenance amount ({amount:,.6g}) is larger than the maintenance requirement it reduces "
+            f"({charged:,.6g} at the liquidation price), which would put liquidation past the bankruptcy "
+            "price. Use the amount your venue lists for this position's bracket.",
+        )
 
 
 def _check_leverage(lev: float, cap: float, venue: Venue, table: TierTable | None) -> None:
@@ -243,12 +330,14 @@ def _lines(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False
     """Equity and maintenance as straight lines in X: (e0, e1, m0, m1) with
     equity = e0 + e1*X and maintenance = m0 + m1*X, where X = P (linear) or 1/P (inverse).
 
-    Linear:   equity = M + other + s*Q*(P - E);    maintenance = rate*Q*(P or E) - cum
-    Inverse:  equity = M + other + s*Q*(1/E - X);  maintenance = rate*Q*(X or 1/E) - cum
-    For the bankruptcy price, maintenance is zero and only this position's margin counts.
+    Linear:   equity = M + U + s*Q*(P - E);    maintenance = rate*Q*(P or E) - cum + TMM
+    Inverse:  equity = M + U + s*Q*(1/E - X);  maintenance = rate*Q*(X or 1/E) - cum + TMM
+    For the bankruptcy price the equity line is the same and maintenance is zero: in cross margin the
+    whole cross balance (wallet plus the other positions' PnL) stands behind the position (see
+    CROSS_BANKRUPTCY for the sources).
     """
     venue, s, q, e = p.venue, p.s, p.quantity, p.entry
-    constant = p.margin if bankruptcy else p.margin + p.other
+    constant = p.margin + p.other_pnl
     if p.contract == LINEAR:
         e0, e1, value_at_entry = constant - s * q * e, s * q, q * e
         on_mark = venue.linear_basis == MARK
@@ -260,8 +349,8 @@ def _lines(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False
     if venue.close_fee_in_maintenance:
         rate += p.fee
     if on_mark:
-        return e0, e1, -amount, rate * q
-    return e0, e1, rate * value_at_entry - amount, 0.0
+        return e0, e1, p.other_maintenance - amount, rate * q
+    return e0, e1, rate * value_at_entry - amount + p.other_maintenance, 0.0
 
 
 def _solve(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False) -> float | None:
@@ -270,9 +359,8 @@ def _solve(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False
     if e1 == m1:  # parallel lines: equity never meets maintenance
         return None
     x = (m0 - e0) / (e1 - m1)
-    if p.contract == LINEAR:
-        return x if x > 0 else None
-    return 1 / x if x > 0 else None
+    price = x if p.contract == LINEAR else 1 / x if x > 0 else x
+    return price if 0 < price < math.inf else None
 
 
 def state_at(result: "LiquidationResult", price: float) -> tuple[float, float]:
@@ -317,7 +405,8 @@ def _solve_with_tiers(p: _Position, table: TierTable) -> tuple[Tier, float | Non
             return tier, price
     raise InputError(
         "tiers",
-        "These brackets leave no consistent liquidation price; check that each bracket's maintenance amount continues the previous one.",
+        "These brackets leave no consistent liquidation price; check that each bracket's maintenance amount "
+        "continues the previous one.",
     )
 
 
@@ -383,5 +472,6 @@ def _result(p, price, rate, amount, tier, venue_key, side, margin_mode, lev, not
         maintenance_margin_rate=rate,
         maintenance_amount=amount,
         taker_fee_rate=fee,
+        bankruptcy_basis=CROSS_BANKRUPTCY if cross else ISOLATED_BANKRUPTCY,
         _position=p,
     )

@@ -30,7 +30,10 @@ _WORDS = {
 
 
 def label(field: str) -> str:
-    """The human name of a field, for messages."""
+    """The human name of a field, for messages ("steps.2.price" reads "Step 3: price")."""
+    parts = field.split(".")
+    if len(parts) == 3 and parts[0] == "steps" and parts[1].isdigit():
+        return f"Step {int(parts[1]) + 1}: {label(parts[2]).lower()}"
     return _WORDS.get(field, field.replace("_", " ").capitalize())
 
 
@@ -121,3 +124,29 @@ def _quote(text: str) -> str:
     if len(shown) > 24:
         shown = shown[:21] + "..."
     return f'"{shown}"'
+
+
+def finite(*values) -> bool:
+    """True when every value that is not None is a finite number."""
+    return all(v is None or math.isfinite(v) for v in values)
+
+
+def most_extreme(values: dict) -> str:
+    """The field whose (non-zero) value is furthest from 1 in orders of magnitude: the likeliest cause
+    when a result overflows or vanishes."""
+    given = {field: abs(v) for field, v in values.items() if v}
+    if not given:
+        return next(iter(values))
+    return max(given, key=lambda field: abs(math.log10(given[field])))
+
+
+def out_of_range(values: dict) -> InputError:
+    """An InputError for inputs that are each finite but together overflow or vanish."""
+    field = most_extreme(values)
+    size = abs(values.get(field) or 0.0)
+    word = "large" if size >= 1 else "small"
+    return InputError(
+        field,
+        f"{label(field)} is too {word} for the other figures: together they give numbers beyond what can be "
+        "computed. Enter a realistic figure.",
+    )

@@ -73,6 +73,11 @@ def leverage_ladder(
                 within_venue_cap=lev <= the_venue.max_leverage,
             )
         )
+    # Finite inputs can still overflow together (a 1e-300 entry and a subnormal rate): name one.
+    if not all(inputs.finite(*(v for v in row.to_dict().values() if not isinstance(v, bool))) for row in rows):
+        raise inputs.out_of_range(
+            {"entry_price": entry, "maintenance_margin_rate": rate, "taker_fee_rate": fee, "leverage": max(checked)}
+        )
     return rows
 
 

@@ -35,4 +35,8 @@ def planned_exit(result: LiquidationResult, exit_price: inputs.Raw, field: str =
     first = "planned" if result.price is None or s * (price - result.price) > 0 else "liquidation"
     equity_entry, _ = state_at(result, result.entry_price)
     equity_exit, _ = state_at(result, price)
+    if not inputs.finite(move, equity_entry - equity_exit, equity_exit):
+        raise InputError(
+            field, "This exit is too far from the entry for the figures to be computed; enter a realistic price."
+        )
     return ExitCheck(price, move, first, equity_entry - equity_exit, equity_exit)

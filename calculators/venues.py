@@ -34,6 +34,10 @@ class Venue:
     margin_fees: str = NO_FEES
     extra_margin_fee_conversion: bool = False  # Bybit UTA converts added margin at the taker fee
     uses_taker_fee: bool = False
+    # The venue subtracts a maintenance amount (Binance "cum", Bybit/Hyperliquid "deduction", Gate's
+    # gradient tiers) from rate x value. OKX charges the bracket's rate on the whole value, dYdX has no
+    # deduction, BitMEX raises the rate per risk-limit step: a deduction given to those is an error.
+    maintenance_deduction: bool = True
     convention: str = ""  # one line for a person, shown beside results
 
 
@@ -81,6 +85,7 @@ VENUES: dict[str, Venue] = {
         ),
         Venue(
             key="okx",
+            maintenance_deduction=False,
             name="OKX",
             contracts=(LINEAR, INVERSE),
             max_leverage=100,
@@ -110,6 +115,7 @@ VENUES: dict[str, Venue] = {
         ),
         Venue(
             key="dydx",
+            maintenance_deduction=False,
             name="dYdX",
             contracts=(LINEAR,),
             max_leverage=20,
@@ -146,6 +152,7 @@ VENUES: dict[str, Venue] = {
         ),
         Venue(
             key="bitmex",
+            maintenance_deduction=False,
             name="BitMEX",
             contracts=(INVERSE,),
             max_leverage=100,

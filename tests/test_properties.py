@@ -53,6 +53,24 @@ def leverage_in(draw, cap):
     return draw(st.floats(1, cap, allow_nan=False, allow_infinity=False))
 
 
+def deduction_rejected(rate, quantity, amount, liquidation, bankruptcy, entry):
+    """Closed-form expectation of the engine's refusal: a maintenance amount may not exceed the
+    requirement it reduces (rate x value) where liquidation triggers, or at bankruptcy when there is
+    no liquidation price, or at entry when there is neither. Near-ties are skipped (rounding)."""
+    tiny = 1e-9 * entry  # prices that cancel to about zero mean "no price" (as in assert_price)
+    assume(abs(liquidation) > tiny and abs(bankruptcy) > tiny)
+    where = liquidation if liquidation > 0 else bankruptcy if bankruptcy > 0 else entry
+    requirement = rate * quantity * where
+    assume(abs(requirement - amount) > 1e-9 * (requirement + amount))
+    return requirement < amount
+
+
+def assert_refused_deduction(**kwargs):
+    with pytest.raises(InputError) as error:
+        liquidation_price(**kwargs)
+    assert error.value.field == "maintenance_amount"
+
+
 def assert_price(actual, expected, entry):
     """A linear closed form against the engine: prices that cancel to (about) zero mean 'no price'."""
     tiny = 1e-9 * entry
@@ -87,7 +105,8 @@ def positive_buffer_positions(draw):
         leverage=lev,
         maintenance_margin_rate=m,
         taker_fee_rate=fee,
-        maintenance_amount=draw(st.floats(0, 0.05)) * n,
+        # Only venues whose formula has a deduction accept one.
+        maintenance_amount=draw(st.floats(0, 0.05)) * n if VENUES[venue].maintenance_deduction else 0.0,
         extra_margin=draw(st.floats(0, 0.5)) * n,
     )
 
@@ -95,7 +114,12 @@ def positive_buffer_positions(draw):
 @FAST
 @given(positive_buffer_positions())
 def test_long_below_entry_below_short(kwargs):
-    r = liquidation_price(**kwargs)
+    try:
+        r = liquidation_price(**kwargs)
+    except InputError as error:
+        # A deduction above the requirement it reduces is refused (closed forms: test_engine_edges.py).
+        assert error.field == "maintenance_amount" and kwargs["maintenance_amount"] > 0
+        return
     assert not has_zero_buffer(r)
     if r.price is None:
         return
@@ -495,7 +519,7 @@ def test_bracket_edge_examples(side, entry, quantity, margin, edge):
 def test_binance_isolated_linear_price_solves_the_model(side, entry, quantity, m, u, c):
     n = quantity * entry
     margin, cum = u * n, c * n
-    r = liquidation_price(
+    kwargs = dict(
         venue="binance",
         side=side,
         entry_price=entry,
@@ -504,6 +528,11 @@ def test_binance_isolated_linear_price_solves_the_model(side, entry, quantity, m
         maintenance_margin_rate=m,
         maintenance_amount=cum,
     )
+    s = sign(side)
+    root = (margin + cum - s * n) / (quantity * m - s * quantity)  # the brief's Binance formula
+    if deduction_rejected(m, quantity, cum, root, entry - s * margin / quantity, entry):
+        return assert_refused_deduction(**kwargs)
+    r = liquidation_price(**kwargs)
     if r.price is None:
         # No positive root: for a long, equity at P -> 0 is already above maintenance there.
         assert side == "long" and margin - n + cum >= -1e-9 * n
@@ -740,7 +769,7 @@ def test_okx_gate_closed_form(venue, entry, quantity, m, fee, lev):
 def test_binance_cross_closed_form(side, entry, quantity, m, w, tmm, upnl):
     n = quantity * entry
     wallet, other_mm, other_pnl, cum = w * n, tmm * n, upnl * n, 0.001 * n
-    r = liquidation_price(
+    kwargs = dict(
         venue="binance",
         side=side,
         margin_mode="cross",
@@ -754,6 +783,10 @@ def test_binance_cross_closed_form(side, entry, quantity, m, w, tmm, upnl):
     )
     s = sign(side)
     expected = (wallet - other_mm + other_pnl + cum - s * quantity * entry) / (quantity * m - s * quantity)
+    bankruptcy = entry - s * (wallet + other_pnl) / quantity  # the same equity at zero, maintenance 0
+    if deduction_rejected(m, quantity, cum, expected, bankruptcy, entry):
+        return assert_refused_deduction(**kwargs)
+    r = liquidation_price(**kwargs)
     assert_price(r.price, expected, entry)
 
 
@@ -806,7 +839,7 @@ def test_hyperliquid_closed_form(side, entry, quantity, lev, max_leverage):
 def test_bybit_classic_closed_form(side, entry, quantity, m, lev, deduction, extra_frac, funding_frac):
     n = quantity * entry
     extra, funding = extra_frac * n, funding_frac * n
-    r = liquidation_price(
+    kwargs = dict(
         venue="bybit",
         side=side,
         entry_price=entry,
@@ -817,6 +850,10 @@ def test_bybit_classic_closed_form(side, entry, quantity, m, lev, deduction, ext
         extra_margin=extra,
         funding_paid=funding,
     )
+    # Bybit's maintenance is on the entry value: the deduction may not exceed m x entry value.
+    if deduction_rejected(m, quantity, deduction, entry, entry, entry):
+        return assert_refused_deduction(**kwargs)
+    r = liquidation_price(**kwargs)
     s = sign(side)
     im, mm = n / lev, n * m - deduction
     # Long: P = E - (IM - MM)/Q - extra/Q, and funding paid moves it up by funding/Q; short mirrored.
@@ -839,13 +876,17 @@ def test_bybit_uta_closed_form(entry, quantity, m, fee, lev, extra_frac, ded_fra
         extra_margin=extra,
         taker_fee_rate=fee,
     )
-    long = liquidation_price(side="long", **common)
-    short = liquidation_price(side="short", **common)
     e, q = entry, quantity
     expected_long = (e * q - e * q / lev - extra / (1 - fee) - ded) / (q - q * m)
     expected_short = (e * q + e * q / lev + extra / (1 + fee) + ded) / (q + q * m)
-    assert_price(long.price, expected_long, entry)
-    assert_price(short.price, expected_short, entry)
+    # Bankruptcy: Bybit's own rule, the same formula with maintenance (rate and deduction) at zero.
+    bankrupt_long = (e * q - e * q / lev - extra / (1 - fee)) / q
+    bankrupt_short = (e * q + e * q / lev + extra / (1 + fee)) / q
+    for side, expected, bankrupt in (("long", expected_long, bankrupt_long), ("short", expected_short, bankrupt_short)):
+        if deduction_rejected(m, q, ded, expected, bankrupt, e):
+            assert_refused_deduction(side=side, **common)
+        else:
+            assert_price(liquidation_price(side=side, **common).price, expected, entry)
 
 
 @FAST
@@ -855,7 +896,7 @@ def test_phemex_linear_closed_form(side, entry, quantity, m, fee, lev, mm_frac):
     mm_amount = mm_frac * q * e
     bankruptcy_value = q * e * (1 - s / lev)
     balance = q * e / lev + bankruptcy_value * fee
-    r = liquidation_price(
+    kwargs = dict(
         venue="phemex",
         side=side,
         entry_price=e,
@@ -865,11 +906,15 @@ def test_phemex_linear_closed_form(side, entry, quantity, m, fee, lev, mm_frac):
         maintenance_amount=mm_amount,
         taker_fee_rate=fee,
     )
-    assert r.initial_margin == pytest.approx(balance, rel=1e-12)
     if s == 1:
         expected = (q * e - balance - mm_amount) / (1 - fee - m) / q
     else:
         expected = (q * e + balance + mm_amount) / (1 + fee + m) / q
+    # Phemex reserves the fee inside maintenance: the requirement the amount reduces is (m + f) x value.
+    if deduction_rejected(m + fee, q, mm_amount, expected, e - s * balance / q, e):
+        return assert_refused_deduction(**kwargs)
+    r = liquidation_price(**kwargs)
+    assert r.initial_margin == pytest.approx(balance, rel=1e-12)
     assert_price(r.price, expected, entry)
 
 
