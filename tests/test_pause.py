@@ -36,7 +36,7 @@ CHECK_NAMES = (
 WRONG = "BTC closes a daily candle below the weekly low"
 WAIT = "There will be another setup next week if I skip this one"
 
-E, Q, L, M, BALANCE = 60000.0, 0.5, 10.0, 0.004, 100000.0
+E, Q, L, M, BALANCE = 60000.0, 0.5, 10.0, 0.004, 200000.0
 
 
 def binance_liquidation(side, entry, leverage, rate):
@@ -77,7 +77,7 @@ def check(result, name) -> Check:
 
 def test_constants():
     assert PAUSE_SECONDS == 30
-    assert RISK_PER_TRADE_LIMIT == 0.02
+    assert RISK_PER_TRADE_LIMIT == 0.01  # the 1 % rule of thumb of docs/position-sizing.md
 
 
 def test_long_worked_example_passes_everything():
@@ -87,7 +87,7 @@ def test_long_worked_example_passes_everything():
     assert r.verdict == "ready"
     assert r.seconds_remaining == 0
     assert r.loss_at_invalidation == pytest.approx(0.5 * 3000, rel=1e-12)
-    assert r.loss_share == pytest.approx(1500 / 100000, rel=1e-12)
+    assert r.loss_share == pytest.approx(1500 / 200000, rel=1e-12)
     assert r.liquidation_price == pytest.approx(binance_liquidation("long", E, L, M), rel=1e-12)
     assert r.headline.startswith("Ready")
 
@@ -113,7 +113,7 @@ def test_short_is_mirrored():
     r = run(63000, side="short")
     assert all(c.passed is True for c in r.checks), r.checks
     assert r.loss_at_invalidation == pytest.approx(0.5 * 3000, rel=1e-12)
-    assert r.loss_share == pytest.approx(0.015, rel=1e-12)
+    assert r.loss_share == pytest.approx(1500 / 200000, rel=1e-12)
     liq = binance_liquidation("short", E, L, M)  # 65737.05
     assert r.liquidation_price == pytest.approx(liq, rel=1e-12)
     beyond = run(liq + 200, side="short")
@@ -135,19 +135,62 @@ def test_invalidation_on_the_winning_side_fails(side, invalidation):
 
 
 def test_loss_share_over_the_limit_fails():
-    r = run(57000, quantity=2)  # loses 2 * 3000 = 6000 = 6 % of 100000
+    r = run(57000, quantity=2)  # loses 2 * 3000 = 6000 = 3 % of 200000
     assert r.loss_at_invalidation == pytest.approx(6000, rel=1e-12)
     c = check(r, "loss_share")
     assert c.passed is False
-    assert "2%" in c.message
+    assert "1%" in c.message
     assert r.verdict == "not-ready"
-    assert "2%" in r.headline
+    assert "1%" in r.headline
 
 
 def test_loss_share_at_exactly_the_limit_passes():
-    r = run(56000)  # loses 0.5 * 4000 = 2000 = 2 % of 100000
-    assert r.loss_share == pytest.approx(0.02, rel=1e-12)
+    r = run(56000)  # loses 0.5 * 4000 = 2000 = 1 % of 200000
+    assert r.loss_share == pytest.approx(0.01, rel=1e-12)
     assert check(r, "loss_share").passed is True
+
+
+# --- advice that respects the idea ---------------------------------------------------------------
+# The invalidation comes from the idea, never from the leverage: no advice may tell the trader to move
+# it toward entry to make the trade fit.
+
+MOVING_WORDS = ("closer", "move the", "tighter", "tighten")
+
+
+def assert_respects_the_idea(message):
+    lowered = message.lower()
+    for words in MOVING_WORDS:
+        assert words not in lowered, message
+
+
+@pytest.mark.parametrize("side, beyond", [("long", -200), ("short", 200)])
+def test_liquidation_first_advice_keeps_the_invalidation(side, beyond):
+    liq = binance_liquidation(side, E, L, M)
+    c = check(run(liq + beyond, side=side), "before_liquidation")
+    assert c.passed is False
+    assert_respects_the_idea(c.message)
+    for option in ("lower the leverage", "position smaller relative to your account", "skip the trade"):
+        assert option in c.message
+
+
+def test_loss_share_advice_keeps_the_invalidation():
+    c = check(run(57000, quantity=2), "loss_share")  # 6000 of 200000 = 3 %
+    assert c.passed is False
+    assert_respects_the_idea(c.message)
+    # The loss at the invalidation is Q * |E - I|: leverage does not appear in it, so the advice is
+    # about size, and says so.
+    assert "position smaller" in c.message and "skip the trade" in c.message
+    assert "Leverage does not change this loss" in c.message
+
+
+def test_no_message_anywhere_moves_the_invalidation():
+    liq = binance_liquidation("long", E, L, M)
+    for invalidation in (57000, 61000, E, liq - 200, liq + 1, "abc"):
+        for quantity in (0.5, 2, 20):
+            r = run(invalidation, quantity=quantity)
+            for c in r.checks:
+                assert_respects_the_idea(c.message)
+            assert_respects_the_idea(r.headline)
 
 
 def test_no_reachable_liquidation_price_passes():
@@ -171,7 +214,7 @@ def test_numeric_strings_are_read_like_numbers():
         quantity="0.5",
         leverage="10",
         maintenance_margin_rate="0.004",
-        account_balance="100000",
+        account_balance="200000",
         seconds_paused="30",
         side=" Long ",
         venue="BINANCE",
