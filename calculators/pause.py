@@ -8,8 +8,9 @@ account. Prices and losses come from the engine (`liquidation_price`) and from `
 the same check the calculator runs on a stop; nothing here re-writes the margin or PnL formulas.
 
 The text answers may be anything a visitor (or a bot) types. They are only measured (length,
-words, comparison with a short list of placeholders); they are never executed, interpreted,
-stored or echoed back, and only the first `MAX_ANSWER_CHARS` characters are looked at.
+words, comparison with a short list of placeholders, and for the first answer a look-up of its words
+in the lists of observable signs below); they are never executed, interpreted, stored or echoed back,
+and only the first `MAX_ANSWER_CHARS` characters are looked at.
 """
 
 import math
@@ -156,6 +157,7 @@ EVENT_WORDS = frozenset(
         "dominance", "premium", "basis",
     }
 )  # fmt: skip
+_SIGN_WORDS = LEVEL_WORDS | TIME_WORDS | EVENT_WORDS
 # Word sequences that are signs only together ("open interest", not "open" or "interest").
 OBSERVABLE_PHRASES = (
     ("open", "interest"),
@@ -391,7 +393,7 @@ def _observable_sign(text: str) -> bool:
         singular = token[:-1] if len(token) > 3 and token.endswith("s") else token
         if any(ch.isdigit() for ch in token):
             return True
-        if {token, singular} & (LEVEL_WORDS | TIME_WORDS | EVENT_WORDS):
+        if {token, singular} & _SIGN_WORDS:
             return True
         if token in QUALIFIED_WORDS and i > 0 and tokens[i - 1] in QUALIFIERS:
             return True
