@@ -1,46 +1,71 @@
-"""Reference figures about markets, each with its source, to put a result in human terms."""
+"""Reference figures about markets, each with its source, to put a result in human terms.
+
+The volatility figures feed a model, and the model is stated wherever it is used: daily moves are
+taken as independent and normally distributed, so the typical move over N days grows with the square
+root of N (one standard deviation over N days = daily standard deviation * sqrt(N)). Real crypto
+returns have fat tails and cluster in volatile spells, and a liquidation needs only one touch of the
+mark price, wicks included: reality is usually worse than the model.
+"""
 
 import math
 from dataclasses import dataclass
-from typing import overload
+
+DAYS_PER_YEAR = 365  # crypto trades every day; the source annualises on the same calendar
 
 
 @dataclass(frozen=True, slots=True)
 class TypicalMove:
     asset: str
-    annualised_volatility: float  # realised, over the period below
+    annualised_volatility: float  # realised: standard deviation of daily returns, annualised
     period: str
     source: str
+    url: str
 
     @property
     def daily(self) -> float:
-        """One standard deviation of a daily move: annualised / sqrt(365) (crypto trades every day)."""
-        return self.annualised_volatility / math.sqrt(365)
+        """One standard deviation of a daily move: annualised / sqrt(365)."""
+        return self.annualised_volatility / math.sqrt(DAYS_PER_YEAR)
 
 
-# Approximate and dated on purpose: refresh when it drifts. One standard deviation means roughly
-# two days in three move less than this, and about one day in twenty moves twice as much.
+# Realised volatility over calendar 2025 (1 January to 31 December), from Gale Finance's year
+# comparisons: daily close-to-close returns, annualised with the square root of 365 for crypto (method:
+# https://www.gale.finance/glossary/volatility). Pages read 2026-12-01; the BTC/SOL page is dated
+# 31 December 2025, and the ETH/SOL page (read on the site's pages.dev mirror) covers the same year,
+# with the same SOL figures. Dated on purpose: refresh when a newer full year is published. The same
+# pages report fat tails (excess kurtosis above 3 for ETH and SOL in 2025), one more reason the model
+# understates big moves.
+_PERIOD = "calendar 2025"
+_SOURCE = "Gale Finance"
 BTC = TypicalMove(
     asset="BTC",
-    annualised_volatility=0.46,
-    period="one year of daily closes, to late 2024",
-    source=(
-        "one-year realised volatility of Bitcoin as reported in OKX market "
-        "commentary (web3.okx.com discover), late 2024"
-    ),
+    annualised_volatility=0.419,
+    period=_PERIOD,
+    source=_SOURCE,
+    url="https://www.gale.finance/compare/btc-vs-sol-2025",
 )
+ETH = TypicalMove(
+    asset="ETH",
+    annualised_volatility=0.754,
+    period=_PERIOD,
+    source=_SOURCE,
+    url="https://gale-finance.pages.dev/compare/eth-vs-sol-2025/",
+)
+SOL = TypicalMove(
+    asset="SOL",
+    annualised_volatility=0.861,
+    period=_PERIOD,
+    source=_SOURCE,
+    url="https://www.gale.finance/compare/btc-vs-sol-2025",
+)
+REFERENCES = {move.asset: move for move in (BTC, ETH, SOL)}
 
 
-# A move in gives a count out; only "no move" gives None (the overloads let callers that have
-# already ruled out None keep a plain float).
-@overload
-def typical_days(adverse_move: float, reference: TypicalMove = BTC) -> float: ...
-@overload
-def typical_days(adverse_move: None, reference: TypicalMove = BTC) -> None: ...
-@overload
-def typical_days(adverse_move: float | None, reference: TypicalMove = BTC) -> float | None: ...
-def typical_days(adverse_move: float | None, reference: TypicalMove = BTC) -> float | None:
-    """How many typical daily moves fit in `adverse_move` (None when there is no such move)."""
+def one_sigma_days(adverse_move: float | None, reference: TypicalMove = BTC) -> float | None:
+    """The N for which `adverse_move` is a one-standard-deviation move over N days, in the model.
+
+    daily * sqrt(N) = move  =>  N = (move / daily) ** 2. None when there is no such move.
+    """
     if adverse_move is None:
         return None
-    return adverse_move / reference.daily
+    ratio = adverse_move / reference.daily
+    return ratio * ratio if ratio < 1e150 else math.inf  # absurd inputs: "longer than anyone trades"

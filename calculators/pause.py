@@ -8,8 +8,9 @@ account. Prices and losses come from the engine (`liquidation_price`) and from `
 the same check the calculator runs on a stop; nothing here re-writes the margin or PnL formulas.
 
 The text answers may be anything a visitor (or a bot) types. They are only measured (length,
-words, comparison with a short list of placeholders); they are never executed, interpreted,
-stored or echoed back, and only the first `MAX_ANSWER_CHARS` characters are looked at.
+words, comparison with a short list of placeholders, and for the first answer a look-up of its words
+in the lists of observable signs below); they are never executed, interpreted, stored or echoed back,
+and only the first `MAX_ANSWER_CHARS` characters are looked at.
 """
 
 import math
@@ -23,9 +24,10 @@ from .venues import LINEAR, VENUE_KEYS, VENUES
 
 PAUSE_SECONDS = 30  # how long the visitor waits between writing the answers and the order
 
-# A common risk-per-trade ceiling: being wrong should cost at most 2 % of the account. It is a rule
-# of thumb many traders and trading courses use, not a law; the check shows the figure either way.
-RISK_PER_TRADE_LIMIT = 0.02
+# The site's rule of thumb for risk per trade (the position-sizing page uses the same 1 %): being wrong
+# should cost at most this share of the account. A habit many traders keep, not a law; the check
+# states the figure it uses either way.
+RISK_PER_TRADE_LIMIT = 0.01
 
 MAX_ANSWER_CHARS = 500  # only this much of each written answer is looked at
 MIN_WORDS = 3
@@ -119,9 +121,113 @@ FIELD_NAMES = {
     "reason_to_wait": "your reason to do nothing",
 }
 
+# --- what counts as observable -------------------------------------------------------------------
+#
+# "What would prove the idea wrong" must name something a person could see happen: a price or level,
+# a candle close on a time frame, or an event. An answer passes when it contains at least one of the
+# signs below; "if it goes down", "when it dumps" or "if I'm wrong" contain none, because a direction
+# alone is not a test. The lists are matched against whole lower-cased words (see `_key`); nothing is
+# evaluated. A number is always a sign: a price ("58k"), a percentage, a time frame ("4h") or a date.
+
+# Words that name a level or a chart structure someone could point to.
+LEVEL_WORDS = frozenset(
+    {
+        "support", "resistance", "level", "range", "trendline", "channel", "wedge", "triangle", "pennant",
+        "neckline", "lows", "highs", "ath", "atl", "ema", "sma", "ma", "vwap", "fib", "fibonacci", "retracement",
+        "gap", "fvg", "zone", "breakout", "breakdown", "retest", "pivot", "bollinger", "band", "poc",
+    }
+)  # fmt: skip
+# Words that name a candle, a candle close, a chart time frame or a date.
+TIME_WORDS = frozenset(
+    {
+        "candle", "wick", "daily", "weekly", "monthly", "hourly", "session", "eod", "eow", "eom",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "january", "february", "april", "june", "july", "august", "september", "october", "november",
+        "december", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    }
+)  # fmt: skip
+# Words that name an event: a data release, a central bank, a listing, an unlock, a funding flip...
+EVENT_WORDS = frozenset(
+    {
+        "cpi", "ppi", "pce", "nfp", "payrolls", "unemployment", "gdp", "inflation", "fomc", "fed", "powell",
+        "ecb", "boj", "rates", "hike", "earnings", "listing", "listed", "delisting", "delisted", "delist",
+        "unlock", "vesting", "airdrop", "halving", "upgrade", "fork", "hardfork", "mainnet", "hack", "hacked",
+        "exploit", "exploited", "depeg", "depegged", "lawsuit", "sec", "etf", "approval", "approved", "ruling",
+        "court", "vote", "election", "tariff", "funding", "oi", "inflows", "outflows", "netflows", "flows",
+        "dominance", "premium", "basis",
+    }
+)  # fmt: skip
+_SIGN_WORDS = LEVEL_WORDS | TIME_WORDS | EVENT_WORDS
+# Word sequences that are signs only together ("open interest", not "open" or "interest").
+OBSERVABLE_PHRASES = (
+    ("open", "interest"),
+    ("moving", "average"),
+    ("order", "block"),
+    ("value", "area"),
+    ("double", "top"),
+    ("double", "bottom"),
+    ("rate", "cut"),
+    ("rate", "hike"),
+    ("rate", "decision"),
+    ("jobs", "report"),
+    ("end", "of", "day"),
+    ("end", "of", "the", "day"),
+    ("end", "of", "week"),
+    ("end", "of", "the", "week"),
+    ("end", "of", "month"),
+    ("end", "of", "the", "month"),
+)
+# "low", "high" and "open" name a level only after a word that says which one ("the weekly low",
+# "a lower high", "the open"); "if it gets too high" names none.
+QUALIFIED_WORDS = frozenset({"low", "high", "open"})
+QUALIFIERS = frozenset(
+    {
+        "the", "a", "new", "lower", "higher", "equal", "swing", "range", "local", "previous", "prior", "last",
+        "recent", "yesterdays", "todays", "weeks", "months", "days", "years", "weekly", "daily", "monthly",
+        "session", "asia", "asian", "london", "ny", "its", "this", "that", "key", "major", "time", "cycle",
+    }
+)  # fmt: skip
+# A close is a sign when the answer says where or how it closes ("closes below", "close back inside",
+# "closes red"); "if I close the trade" is not.
+CLOSE_WORDS = frozenset({"close", "closes", "closed", "closing"})
+CLOSE_WHERE = frozenset(
+    {
+        "below", "above", "under", "over", "beneath", "back", "inside", "outside", "into", "through", "red",
+        "green", "lower", "higher", "bearish", "bullish",
+    }
+)  # fmt: skip
+# Common misspellings, read as the word meant.
+MISSPELLINGS = {
+    "suport": "support",
+    "supprt": "support",
+    "supoort": "support",
+    "resistence": "resistance",
+    "resistnace": "resistance",
+    "resistanse": "resistance",
+    "resitance": "resistance",
+    "trendlien": "trendline",
+    "candel": "candle",
+    "canlde": "candle",
+    "dialy": "daily",
+    "daliy": "daily",
+    "weelky": "weekly",
+    "weekley": "weekly",
+    "clsoe": "close",
+    "colse": "close",
+    "clsoes": "closes",
+    "fundign": "funding",
+    "listng": "listing",
+}
+NOT_OBSERVABLE = (
+    'That names nothing you could see happen: a direction such as "if it goes down" is not a test. '
+    'Name a price or level, a candle close on a time frame, or an event; for example: "the 4h candle '
+    'closes below 58k, the low of the range I am buying" or "CPI prints hot and BTC loses the weekly open".'
+)
+
 # Why the verdict is "not-ready", in headline form, per failed check.
 _HEADLINE_REASONS = {
     "wrong_if": "you have not written what would prove the idea wrong",
+    "wrong_if_vague": "what would prove the idea wrong names nothing you could see happen",
     "invalidation_price": "you have not set a usable invalidation price",
     "reason_to_wait": "you have not written a reason you are willing to do nothing",
     "losing_side": "your invalidation price is on the winning side of your entry",
@@ -131,6 +237,13 @@ _HEADLINE_REASONS = {
     "loss_share": f"being wrong would cost more than {formatting.percent(RISK_PER_TRADE_LIMIT, 0)} of your account",
 }
 _SAME_ANSWER_REASON = "your two written answers are the same"
+
+# When the exchange would exit first. The invalidation comes from the idea, so the advice never moves
+# it: only the leverage, the size or the decision to trade can change.
+_FIT_ADVICE = (
+    "Keep the invalidation where your idea puts it; instead lower the leverage, make the position smaller "
+    "relative to your account (so a lower leverage needs no more margin), or skip the trade."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +302,12 @@ def evaluate_pause(
 
     wrong_text, reason_text = _clean(wrong_if), _clean(reason_to_wait)
     same = _is_same(wrong_text, reason_text)
-    wrong_check, wrong_same = _answer_check("wrong_if", wrong_text, same)
-    reason_check, reason_same = _answer_check("reason_to_wait", reason_text, same)
-    failed_as_same = {name for name, flag in (("wrong_if", wrong_same), ("reason_to_wait", reason_same)) if flag}
+    wrong_check, wrong_reason = _answer_check("wrong_if", wrong_text, same)
+    reason_check, reason_reason = _answer_check("reason_to_wait", reason_text, same)
+    # Headline reasons that differ from the usual one for that check (a repeated or a vague answer).
+    special = {
+        name: reason for name, reason in (("wrong_if", wrong_reason), ("reason_to_wait", reason_reason)) if reason
+    }
 
     try:
         price = inputs.positive("invalidation_price", invalidation_price)
@@ -214,7 +330,7 @@ def evaluate_pause(
 
     checks = (wrong_check, price_check, reason_check, side_check, liq_check, share_check)
     remaining = 0 if paused >= PAUSE_SECONDS else math.ceil(PAUSE_SECONDS - paused)
-    verdict, headline = _verdict(checks, failed_as_same, remaining)
+    verdict, headline = _verdict(checks, special, remaining)
     return PauseResult(
         verdict=verdict,
         headline=headline,
@@ -270,25 +386,47 @@ def _is_same(first: str, second: str) -> bool:
     return bool(key) and key == _key(second)
 
 
-def _answer_check(name: str, text: str, same: bool) -> tuple[Check, bool]:
-    """The check for one written answer, and whether it failed only for repeating the other one."""
+def _observable_sign(text: str) -> bool:
+    """Whether the answer names something a person could see happen (see LEVEL_WORDS and the rest)."""
+    tokens = [MISSPELLINGS.get(token, token) for token in _key(text).split()]
+    for i, token in enumerate(tokens):
+        singular = token[:-1] if len(token) > 3 and token.endswith("s") else token
+        if any(ch.isdigit() for ch in token):
+            return True
+        if {token, singular} & _SIGN_WORDS:
+            return True
+        if token in QUALIFIED_WORDS and i > 0 and tokens[i - 1] in QUALIFIERS:
+            return True
+        if token in CLOSE_WORDS and i + 1 < len(tokens) and tokens[i + 1] in CLOSE_WHERE:
+            return True
+        if any(tuple(tokens[i : i + len(phrase)]) == phrase for phrase in OBSERVABLE_PHRASES):
+            return True
+    return False
+
+
+def _answer_check(name: str, text: str, same: bool) -> tuple[Check, str | None]:
+    """The check for one written answer, and the headline reason when it differs from the usual one."""
     question = FIELD_QUESTIONS[name]
     if not text:
-        return Check(name, False, f"Empty: write {question}."), False
+        return Check(name, False, f"Empty: write {question}."), None
     if _is_placeholder(text):
-        return Check(name, False, f"That is a placeholder, not an answer: write {question}."), False
+        return Check(name, False, f"That is a placeholder, not an answer: write {question}."), None
     if _words(text) < MIN_WORDS or len(text) < MIN_CHARS:
         return Check(
             name,
             False,
             f"Too short to be an answer: write {question}, in at least {MIN_WORDS} words and {MIN_CHARS} characters.",
-        ), False
+        ), None
     if same:
         other = FIELD_NAMES["reason_to_wait" if name == "wrong_if" else "wrong_if"]
-        return Check(name, False, f"This is the same as {other}: each question needs its own answer."), True
+        return Check(name, False, f"This is the same as {other}: each question needs its own answer."), (
+            _SAME_ANSWER_REASON
+        )
     if name == "wrong_if":
-        return Check(name, True, "You wrote what would prove the idea wrong."), False
-    return Check(name, True, "You wrote a reason you are willing to do nothing."), False
+        if not _observable_sign(text):
+            return Check(name, False, NOT_OBSERVABLE), _HEADLINE_REASONS["wrong_if_vague"]
+        return Check(name, True, "You wrote what would prove the idea wrong."), None
+    return Check(name, True, "You wrote a reason you are willing to do nothing."), None
 
 
 # --- the position context -----------------------------------------------------------------------
@@ -431,7 +569,7 @@ def _before_liquidation_check(ctx: _Context, price: float | None, liq, side_chec
         False,
         f"Your invalidation price ({at}) is at or beyond your liquidation price "
         f"({trigger}): the exchange would close the position for you before your "
-        f"own exit is reached. Lower the leverage or move the invalidation closer.",
+        f"own exit is reached. {_FIT_ADVICE}",
     )
 
 
@@ -456,24 +594,25 @@ def _loss_share_check(ctx: _Context, price, liq, side_check: Check, loss, share)
         f"{formatting.percent(share)} of your {formatting.price(ctx.balance)} account"
     )
     if share <= RISK_PER_TRADE_LIMIT:
-        return Check(name, True, f"{cost}: within the {limit} many traders set as a ceiling per trade.")
+        return Check(name, True, f"{cost}: within the {limit} of the account this check allows per trade.")
     return Check(
         name,
         False,
-        f"{cost}: more than the {limit} many traders set as a ceiling per trade. "
-        "Make the position smaller or move the invalidation closer to entry.",
+        f"{cost}: more than the {limit} of the account this check allows per trade (a rule of thumb, not a law). "
+        "Leverage does not change this loss; the size does. Keep the invalidation where your idea puts it, "
+        "and make the position smaller or skip the trade.",
     )
 
 
 # --- the verdict --------------------------------------------------------------------------------
 
 
-def _verdict(checks: tuple[Check, ...], failed_as_same: set[str], remaining: int) -> tuple[str, str]:
+def _verdict(checks: tuple[Check, ...], special: dict[str, str], remaining: int) -> tuple[str, str]:
     failed = [check for check in checks if check.passed is False]
     if failed:
         reasons = []  # one per distinct problem: two answers that repeat each other are one problem
         for check in failed:
-            reason = _SAME_ANSWER_REASON if check.name in failed_as_same else _HEADLINE_REASONS[check.name]
+            reason = special.get(check.name, _HEADLINE_REASONS[check.name])
             if reason not in reasons:
                 reasons.append(reason)
         others = len(reasons) - 1

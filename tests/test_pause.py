@@ -8,12 +8,14 @@ output.
 import dataclasses
 import json
 import math
+import re
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from calculators.errors import InputError
+from calculators.markets import BTC, REFERENCES, one_sigma_days
 from calculators.pause import (
     MAX_ANSWER_CHARS,
     PAUSE_SECONDS,
@@ -22,6 +24,7 @@ from calculators.pause import (
     PauseResult,
     evaluate_pause,
 )
+from calculators.web import liquidation
 
 FAST = settings(max_examples=200, deadline=None)
 
@@ -36,7 +39,7 @@ CHECK_NAMES = (
 WRONG = "BTC closes a daily candle below the weekly low"
 WAIT = "There will be another setup next week if I skip this one"
 
-E, Q, L, M, BALANCE = 60000.0, 0.5, 10.0, 0.004, 100000.0
+E, Q, L, M, BALANCE = 60000.0, 0.5, 10.0, 0.004, 200000.0
 
 
 def binance_liquidation(side, entry, leverage, rate):
@@ -77,7 +80,7 @@ def check(result, name) -> Check:
 
 def test_constants():
     assert PAUSE_SECONDS == 30
-    assert RISK_PER_TRADE_LIMIT == 0.02
+    assert RISK_PER_TRADE_LIMIT == 0.01  # the 1 % rule of thumb of docs/position-sizing.md
 
 
 def test_long_worked_example_passes_everything():
@@ -87,7 +90,7 @@ def test_long_worked_example_passes_everything():
     assert r.verdict == "ready"
     assert r.seconds_remaining == 0
     assert r.loss_at_invalidation == pytest.approx(0.5 * 3000, rel=1e-12)
-    assert r.loss_share == pytest.approx(1500 / 100000, rel=1e-12)
+    assert r.loss_share == pytest.approx(1500 / 200000, rel=1e-12)
     assert r.liquidation_price == pytest.approx(binance_liquidation("long", E, L, M), rel=1e-12)
     assert r.headline.startswith("Ready")
 
@@ -113,7 +116,7 @@ def test_short_is_mirrored():
     r = run(63000, side="short")
     assert all(c.passed is True for c in r.checks), r.checks
     assert r.loss_at_invalidation == pytest.approx(0.5 * 3000, rel=1e-12)
-    assert r.loss_share == pytest.approx(0.015, rel=1e-12)
+    assert r.loss_share == pytest.approx(1500 / 200000, rel=1e-12)
     liq = binance_liquidation("short", E, L, M)  # 65737.05
     assert r.liquidation_price == pytest.approx(liq, rel=1e-12)
     beyond = run(liq + 200, side="short")
@@ -135,19 +138,62 @@ def test_invalidation_on_the_winning_side_fails(side, invalidation):
 
 
 def test_loss_share_over_the_limit_fails():
-    r = run(57000, quantity=2)  # loses 2 * 3000 = 6000 = 6 % of 100000
+    r = run(57000, quantity=2)  # loses 2 * 3000 = 6000 = 3 % of 200000
     assert r.loss_at_invalidation == pytest.approx(6000, rel=1e-12)
     c = check(r, "loss_share")
     assert c.passed is False
-    assert "2%" in c.message
+    assert "1%" in c.message
     assert r.verdict == "not-ready"
-    assert "2%" in r.headline
+    assert "1%" in r.headline
 
 
 def test_loss_share_at_exactly_the_limit_passes():
-    r = run(56000)  # loses 0.5 * 4000 = 2000 = 2 % of 100000
-    assert r.loss_share == pytest.approx(0.02, rel=1e-12)
+    r = run(56000)  # loses 0.5 * 4000 = 2000 = 1 % of 200000
+    assert r.loss_share == pytest.approx(0.01, rel=1e-12)
     assert check(r, "loss_share").passed is True
+
+
+# --- advice that respects the idea ---------------------------------------------------------------
+# The invalidation comes from the idea, never from the leverage: no advice may tell the trader to move
+# it toward entry to make the trade fit.
+
+MOVING_WORDS = ("closer", "move the", "tighter", "tighten")
+
+
+def assert_respects_the_idea(message):
+    lowered = message.lower()
+    for words in MOVING_WORDS:
+        assert words not in lowered, message
+
+
+@pytest.mark.parametrize("side, beyond", [("long", -200), ("short", 200)])
+def test_liquidation_first_advice_keeps_the_invalidation(side, beyond):
+    liq = binance_liquidation(side, E, L, M)
+    c = check(run(liq + beyond, side=side), "before_liquidation")
+    assert c.passed is False
+    assert_respects_the_idea(c.message)
+    for option in ("lower the leverage", "position smaller relative to your account", "skip the trade"):
+        assert option in c.message
+
+
+def test_loss_share_advice_keeps_the_invalidation():
+    c = check(run(57000, quantity=2), "loss_share")  # 6000 of 200000 = 3 %
+    assert c.passed is False
+    assert_respects_the_idea(c.message)
+    # The loss at the invalidation is Q * |E - I|: leverage does not appear in it, so the advice is
+    # about size, and says so.
+    assert "position smaller" in c.message and "skip the trade" in c.message
+    assert "Leverage does not change this loss" in c.message
+
+
+def test_no_message_anywhere_moves_the_invalidation():
+    liq = binance_liquidation("long", E, L, M)
+    for invalidation in (57000, 61000, E, liq - 200, liq + 1, "abc"):
+        for quantity in (0.5, 2, 20):
+            r = run(invalidation, quantity=quantity)
+            for c in r.checks:
+                assert_respects_the_idea(c.message)
+            assert_respects_the_idea(r.headline)
 
 
 def test_no_reachable_liquidation_price_passes():
@@ -171,7 +217,7 @@ def test_numeric_strings_are_read_like_numbers():
         quantity="0.5",
         leverage="10",
         maintenance_margin_rate="0.004",
-        account_balance="100000",
+        account_balance="200000",
         seconds_paused="30",
         side=" Long ",
         venue="BINANCE",
@@ -538,3 +584,91 @@ def test_any_text_never_raises(wrong, wait, price):
     r = evaluate_pause(wrong_if=wrong, invalidation_price=price, reason_to_wait=wait, seconds_paused=5)
     assert r.verdict in ("ready", "pause", "not-ready")
     json.dumps(r.to_dict(), allow_nan=False)
+
+
+# --- the liquidation calculator's advice, loss lines and meaning (issue 9) -----------------------
+# Kept here beside the pause check's advice because both follow one rule: advice never moves the
+# stop or the invalidation toward entry. Expected figures come from Binance's closed form above.
+
+LIQ_DEFAULTS = dict(entry_price="60000", quantity="0.1", leverage="10", maintenance_margin_rate="0.4")
+
+
+def liquidation_widget(**overrides):
+    values = dict(liquidation.WIDGET.defaults(), **LIQ_DEFAULTS, **overrides)
+    result, exit_check, errors = liquidation.compute(values)
+    assert not errors, errors
+    return result, liquidation.render_result(result, exit_check)
+
+
+def out(markup, key):
+    """(data-value, text) of the data-out element `key`, tags stripped from the text."""
+    found = re.search(rf'data-out="{key}"(?: data-value="([^"]*)")?[^>]*>(.*?)</(?:dd|p)>', markup)
+    assert found, key
+    return found.group(1), re.sub(r"<[^>]+>", "", found.group(2))
+
+
+def test_liquidation_first_stop_line_keeps_the_stop():
+    _, markup = liquidation_widget(stop_price="50000")  # below the 54,216.87 trigger of a 10x long
+    value, text = out(markup, "stop")
+    assert value == "liquidation"
+    assert_respects_the_idea(text)
+    assert "move the stop" not in text.lower()
+    for option in ("lower the leverage", "position smaller relative to your account", "skip the trade"):
+        assert option in text
+
+
+def test_isolated_loss_to_plan_is_the_whole_margin():
+    result, markup = liquidation_widget()
+    margin = 0.1 * 60000 / 10  # Q * E / L = 600 USDT
+    value, text = out(markup, "loss_to_plan")
+    assert float(value) == pytest.approx(margin, rel=1e-12)
+    assert text == "All 600.00 USDT"
+    # The price loss at the trigger is labelled as a part of that margin, never as "the loss".
+    liq = binance_liquidation("long", 60000, 10, 0.004)
+    trigger_loss = 0.1 * (60000 - liq)
+    assert float(out(markup, "loss_at_liquidation")[0]) == pytest.approx(trigger_loss, rel=1e-12)
+    assert "Loss when liquidation triggers" not in markup
+    assert "Part lost to the price move by the trigger" in markup
+    # What is left at the trigger is the maintenance requirement there: 0.4 % of Q * liq, and the two
+    # parts add up to the whole margin.
+    left = 0.004 * 0.1 * liq
+    assert float(out(markup, "maintenance_margin")[0]) == pytest.approx(left, rel=1e-9)
+    assert trigger_loss + left == pytest.approx(margin, rel=1e-12)
+    note = out(markup, "loss_note")[1]
+    assert "plan on losing all of its margin, 600.00 USDT" in note
+    assert "liquidation fee" in note
+
+
+def test_cross_margin_puts_the_wallet_at_risk():
+    _, markup = liquidation_widget(margin_mode="cross", margin="3000")
+    value, text = out(markup, "loss_to_plan")
+    assert value == "" and "wallet" in text
+    note = out(markup, "loss_note")[1]
+    assert "whole wallet" in note and "other positions" in note
+
+
+def test_meaning_uses_the_square_root_of_time_for_the_named_asset():
+    _, markup = liquidation_widget()
+    text = out(markup, "meaning")[1]
+    move = 1 - (1 - 1 / 10) / (1 - 0.004)  # Binance 10x long, 0.4 % maintenance: 9.64 %
+    daily = 0.419 / 365**0.5  # calendar-2025 BTC realised volatility, per day
+    days = (move / daily) ** 2  # daily * sqrt(N) = move
+    assert BTC.annualised_volatility == 0.419
+    assert f"over {days:.0f} days" in text
+    assert "For BTC" in text and "Bitcoin's typical" not in text
+    assert "typical days' moves" not in text  # the old linear scaling
+    for caveat in ("model", "fat tails", "wicks", "Reality is usually worse"):
+        assert caveat in text
+    assert 'href="https://' in markup
+
+
+def test_one_sigma_days_scales_with_the_square_of_the_move():
+    for ref in REFERENCES.values():
+        assert ref.daily == pytest.approx(ref.annualised_volatility / math.sqrt(365), rel=1e-15)
+        assert one_sigma_days(ref.daily, ref) == pytest.approx(1, rel=1e-12)  # one day's sigma is one day
+        assert one_sigma_days(2 * ref.daily, ref) == pytest.approx(4, rel=1e-12)  # twice the move, 4x the time
+        assert ref.url.startswith("https://") and ref.period and ref.source
+    assert one_sigma_days(None) is None
+    # The three assets are ordered as the source reports them: SOL above ETH above BTC.
+    assert REFERENCES["BTC"].annualised_volatility < REFERENCES["ETH"].annualised_volatility
+    assert REFERENCES["ETH"].annualised_volatility < REFERENCES["SOL"].annualised_volatility

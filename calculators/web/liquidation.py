@@ -5,7 +5,7 @@ import html
 from .. import formatting as fmt
 from ..engine import LiquidationResult, liquidation_price
 from ..errors import InputError
-from ..markets import BTC, typical_days
+from ..markets import BTC, one_sigma_days
 from ..stops import planned_exit
 from ..tiers import PRESETS
 from ..venues import VENUES
@@ -190,6 +190,7 @@ def _compute(values: dict):
 def render_result(result, check) -> str:
     unit = "USDT" if result.settlement == "quote" else "BTC"
     price_unit = "USDT" if result.contract == "linear" else "USD"
+    cross = result.margin_mode == "cross"
     rows = (
         (
             "price",
@@ -204,16 +205,17 @@ def render_result(result, check) -> str:
             fmt.amount(result.bankruptcy_price, price_unit),
         ),
         ("adverse_move", "Move against you that liquidates", result.adverse_move, fmt.percent(result.adverse_move)),
+        ("initial_margin", "Initial margin", result.initial_margin, fmt.amount(result.initial_margin, unit)),
+        _loss_to_plan_row(result, unit),
         (
             "loss_at_liquidation",
-            "Loss when liquidation triggers",
+            "Part lost to the price move by the trigger" if not cross else "This position's price loss at the trigger",
             result.loss_at_liquidation,
             fmt.amount(result.loss_at_liquidation, unit),
         ),
-        ("initial_margin", "Initial margin", result.initial_margin, fmt.amount(result.initial_margin, unit)),
         (
             "maintenance_margin",
-            "Maintenance margin at that price",
+            "Left at the trigger, for the close and fees" if not cross else "Maintenance margin at that price",
             result.maintenance_margin,
             fmt.amount(result.maintenance_margin, unit),
         ),
@@ -225,16 +227,16 @@ def render_result(result, check) -> str:
     )
     parts = [
         f'<dl class="result-figures">{figures}</dl>',
-        f'<p class="result-meaning" data-out="meaning">{html.escape(_meaning(result))}</p>',
+        f'<p class="result-meaning result-loss" data-out="loss_note">{html.escape(_loss_note(result, unit))}</p>',
+        f'<p class="result-meaning" data-out="meaning">{html.escape(_meaning(result))}{_source_link(result)}</p>',
     ]
     if check is not None:
-        parts.append(
-            f'<p class="result-stop" data-out="stop" data-value="{check.first}">'
-            f"{html.escape(_stop_line(result, check, price_unit, unit))}</p>"
-        )
+        stop_line = html.escape(_stop_line(result, check, price_unit, unit))
+        parts.append(f'<p class="result-stop" data-out="stop" data-value="{check.first}">{stop_line}</p>')
+    venue_name = html.escape(VENUES[result.venue].name)
     parts.append(
-        f'<p class="result-convention" data-out="convention">'
-        f"<strong>{html.escape(VENUES[result.venue].name)}:</strong> {html.escape(result.convention)}</p>"
+        f'<p class="result-convention" data-out="convention"><strong>{venue_name}:</strong> '
+        f"{html.escape(result.convention)}</p>"
     )
     if result.tier is not None:
         t = result.tier
@@ -247,6 +249,27 @@ def render_result(result, check) -> str:
         items = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
         parts.append(f'<ul class="result-warnings" data-out="warnings">{items}</ul>')
     return "".join(parts)
+
+
+def _loss_to_plan_row(result, unit):
+    """The loss a person should plan for if liquidated: the whole margin in isolated, more in cross."""
+    if result.margin_mode == "cross":
+        return ("loss_to_plan", "Loss to plan for if liquidated", None, "Most of your wallet: see below")
+    return ("loss_to_plan", "Loss to plan for if liquidated", result.margin, f"All {fmt.amount(result.margin, unit)}")
+
+
+def _loss_note(result, unit) -> str:
+    if result.margin_mode == "cross":
+        return (
+            "Cross margin: this position draws on your whole wallet balance before it is liquidated, so a "
+            "liquidation can take most of the wallet, and losses on your other positions bring it nearer. "
+            "The price loss at the trigger above is this position's alone, not what you could lose."
+        )
+    return (
+        f"Isolated margin: if this position is liquidated, plan on losing all of its margin, "
+        f"{fmt.amount(result.margin, unit)}. The price move takes most of it by the trigger; the liquidation "
+        "fee and a close below the trigger usually take what is left. Your other funds are not touched."
+    )
 
 
 def _value(value) -> str:
@@ -265,20 +288,46 @@ def _meaning(result: LiquidationResult) -> str:
         )
     if result.adverse_move == 0:
         return "There is no buffer at all: this position would be liquidated as soon as it opened."
-    days = typical_days(result.adverse_move)
-    daily = fmt.percent(BTC.daily, 1)
-    size = (
-        "less than one typical day's move"
+    move = fmt.percent(result.adverse_move)
+    ref = BTC  # the widget has no asset field: the figure is stated for the asset it belongs to
+    days = one_sigma_days(result.adverse_move, ref)
+    scale = (
+        f"a {move} move is smaller than one standard deviation of a single day's move"
         if days < 1
-        else f"about {days:.1f} typical days' moves"
-        if days < 10
-        else f"about {days:.0f} typical days' moves"
+        else f"a {move} move is about a one-standard-deviation move over {_span(days)}"
     )
     return (
-        f"A {fmt.percent(result.adverse_move)} move against you closes this position for you. Bitcoin's typical "
-        f"daily move is about {daily} (one standard deviation, from a {fmt.percent(BTC.annualised_volatility, 0)} "
-        f"annualised volatility: {BTC.source}), so that is {size}."
+        f"A {move} move against you closes this position for you. For {ref.asset}, daily moves had a standard "
+        f"deviation of about {fmt.percent(ref.daily, 1)} in {ref.period} ({fmt.percent(ref.annualised_volatility, 1)} "
+        f"a year, realised; source: {ref.source}). Typical moves grow with the square root of time, so for "
+        f"{ref.asset} {scale}. This is a model: it assumes normal, independent daily moves and leaves out fat "
+        "tails and intraday wicks, while a liquidation needs only one touch of the mark price. "
+        "Reality is usually worse."
     )
+
+
+def _span(days: float) -> str:
+    if days < 10:
+        return f"{days:.1f} days"
+    if days < 2 * 365:
+        return f"{days:.0f} days"
+    if days < 100 * 365:
+        return f"{days / 365:.1f} years"
+    return "more than a century"
+
+
+def _source_link(result) -> str:
+    """A link to the volatility figure's source, when the meaning line uses it."""
+    if not result.adverse_move:
+        return ""
+    return f' <a href="{html.escape(BTC.url)}">{html.escape(BTC.asset)} volatility source</a>.'
+
+
+# Never suggest moving the stop toward entry to make the trade fit: the stop comes from the idea.
+_FIT_ADVICE = (
+    "Your stop belongs where your idea is proven wrong, not where the leverage allows: lower the leverage, "
+    "make the position smaller relative to your account, or skip the trade."
+)
 
 
 def _stop_line(result, check, price_unit, unit) -> str:
@@ -292,7 +341,7 @@ def _stop_line(result, check, price_unit, unit) -> str:
     return (
         f"Liquidation comes first: the exchange closes you at {fmt.amount(result.price, price_unit)} "
         f"({fmt.percent(result.adverse_move)}) before the market reaches your stop at {stop} "
-        f"({fmt.percent(check.exit_move)}). Lower the leverage or move the stop closer."
+        f"({fmt.percent(check.exit_move)}). {_FIT_ADVICE}"
     )
 
 
