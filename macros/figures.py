@@ -32,6 +32,8 @@ def teaching_args(leverage, side="long", **overrides) -> dict:
         "maintenance_margin_rate": TEACHING.maintenance_margin_rate,
     }
     args.update(overrides)
+    if args["leverage"] is None:  # the caller states the margin instead
+        del args["leverage"]
     return args
 
 
