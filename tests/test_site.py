@@ -148,7 +148,7 @@ def test_full_table_has_rows_1_to_100_matching_the_ladder(pages):
     header, body = table[0], table[1:]
     assert header[0] == "Leverage"
     assert [row[0] for row in body] == [f"{n}x" for n in range(1, 101)]
-    for shown, row in zip(body, _ladder()):
+    for shown, row in zip(body, _ladder(), strict=True):
         long_move = (
             "none (no price above zero)" if row.long_adverse_move is None else formatting.percent(row.long_adverse_move)
         )
@@ -284,14 +284,14 @@ def test_nothing_is_loaded_from_another_origin(built_site, pages):
 
 def test_links_are_relative_so_the_site_works_under_a_sub_path(pages):
     for url, page in content_pages(pages).items():  # 404.html is absolute by design: served at any path
-        for tag, attr, value, rel in page.links:
+        for _tag, _attr, value, _rel in page.links:
             assert not (value.startswith("/") and not value.startswith("//")), f"{url}: root-absolute {value}"
 
 
 def test_every_internal_link_and_anchor_resolves(built_site, pages):
     checked = 0
     for url, page in content_pages(pages).items():
-        for tag, attr, value, rel in page.links:
+        for tag, _attr, value, _rel in page.links:
             if tag != "a" or re.match(r"^[a-z][a-z0-9+.-]*:", value) or value.startswith("//"):
                 continue
             parts = urlsplit(value)
@@ -347,7 +347,7 @@ def test_no_teaching_scenario_value_is_typed_into_a_macro_call():
     from dataclasses import fields
 
     # Zero (the teaching taker fee) is too common a value to forbid: it is not a scenario choice.
-    forbidden = {getattr(TEACHING, f.name) for f in fields(TEACHING)} - {0, 0.0}
+    forbidden = {getattr(TEACHING, f.name) for f in fields(TEACHING)} - {0}
     found = []
     for md in (ROOT / "docs").rglob("*.md"):
         for call in MACRO_CALL.findall(md.read_text()):
