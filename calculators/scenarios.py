@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from .tiers import PRESETS
 
-_PRESET = PRESETS["binance-btcusdt-2024-10"]
+TEACHING_PRESET = "binance-btcusdt-2024-10"
+_PRESET = PRESETS[TEACHING_PRESET]
 
 
 @dataclass(frozen=True, slots=True)

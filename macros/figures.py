@@ -6,7 +6,8 @@ import json
 
 import calculators
 from calculators import formatting
-from calculators.scenarios import TEACHING
+from calculators.scenarios import TEACHING, TEACHING_PRESET
+from calculators.tiers import PRESETS
 
 
 def figure(field: str, fmt: str = "percent", *, fn: str = "liquidation_price", **args) -> str:
@@ -31,6 +32,8 @@ def teaching_args(leverage, side="long", **overrides) -> dict:
         "maintenance_margin_rate": TEACHING.maintenance_margin_rate,
     }
     args.update(overrides)
+    if args["leverage"] is None:  # the caller states the margin instead
+        del args["leverage"]
     return args
 
 
@@ -46,6 +49,44 @@ def liq_price(leverage, side="long", **overrides) -> str:
 
 def bankruptcy(leverage, side="long", **overrides) -> str:
     return figure("bankruptcy_price", "price", **teaching_args(leverage, side, **overrides))
+
+
+def scenario(field, fmt="percent", leverage=10, side="long", **overrides) -> str:
+    """Any field of the teaching scenario's result, e.g. {{ scenario("initial_margin", "amount") }}.
+
+    Pages change the scenario only through named overrides (extra_margin, funding_paid, ...);
+    the venue, entry, size and maintenance rate always come from `TEACHING`."""
+    return figure(field, fmt, **teaching_args(leverage, side, **overrides))
+
+
+def inverse_move(leverage, side="long") -> str:
+    """Adverse move of the same position as an inverse (coin-margined) contract: the same dollar
+    value, counted in one-dollar contracts."""
+    contracts = TEACHING.quantity * TEACHING.entry_price
+    return move(leverage, side, contract="inverse", quantity=contracts)
+
+
+def bracket_move(leverage, quantity=None) -> str:
+    """Adverse move with the shipped bracket table instead of a fixed rate, so a larger position
+    falls into the bracket its size puts it in."""
+    args = teaching_args(leverage, quantity=TEACHING.quantity if quantity is None else quantity)
+    del args["maintenance_margin_rate"]
+    return figure("adverse_move", "percent", **args, tiers=TEACHING_PRESET)
+
+
+def quantity() -> str:
+    """The teaching position's size with its unit, e.g. '0.5 BTC'."""
+    return f"{TEACHING.quantity:g} {TEACHING.base}"
+
+
+def position_value() -> str:
+    """The teaching position's value at entry, e.g. '30,000 USDT'."""
+    return f"{formatting.price(TEACHING.quantity * TEACHING.entry_price, 0)} {TEACHING.quote}"
+
+
+def first_bracket_cap() -> str:
+    """Where the first bracket of the teaching preset ends, e.g. '50,000 USDT'."""
+    return f"{formatting.price(PRESETS[TEACHING_PRESET].tiers[0].cap, 0)} {TEACHING.quote}"
 
 
 def textbook(leverage, maintenance_margin_rate=None) -> str:
@@ -95,4 +136,116 @@ def _venue_name() -> str:
     return calculators.VENUES[TEACHING.venue].name
 
 
-MACROS = (move, liq_price, bankruptcy, textbook, mmr, entry, venue_name, zero_buffer_leverage, assumptions, figure)
+MACROS = (
+    move,
+    liq_price,
+    bankruptcy,
+    scenario,
+    inverse_move,
+    bracket_move,
+    quantity,
+    position_value,
+    first_bracket_cap,
+    textbook,
+    mmr,
+    entry,
+    venue_name,
+    zero_buffer_leverage,
+    assumptions,
+    figure,
+)
+
+
+# --- sources ------------------------------------------------------------------------------------
+# The venue pages behind the rules the prose states, with the date each was read. A page lists
+# the ones it relies on with {{ sources("key", ...) }} at its end; calculators/tiers.py and the
+# venue tests cite the same pages for the numbers.
+
+READ_ON = "2026-12-01"
+
+SOURCES = {
+    "binance-liquidation-price": (
+        "Binance: How to Calculate Liquidation Price of USDⓈ-M Futures Contracts",
+        "https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93",
+    ),
+    "binance-brackets": (
+        "Binance: Leverage and Margin of USDⓈ-M Futures (BTCUSDT brackets)",
+        "https://www.binance.com/en/futures/trading-rules/perpetual/leverage-margin",
+    ),
+    "binance-liquidation-protocols": (
+        "Binance: Liquidation Protocols (mark price trigger, margin ratio, liquidation fee)",
+        "https://www.binance.com/en/support/faq/360033525271",
+    ),
+    "binance-insurance-fund": (
+        "Binance: Introduction to Futures Insurance Funds",
+        "https://www.binance.com/en/support/faq/360033525371",
+    ),
+    "binance-funding": (
+        "Binance: Introduction to Binance Futures Funding Rates",
+        "https://www.binance.com/en/support/faq/360033525031",
+    ),
+    "bybit-liquidation-price": (
+        "Bybit: Liquidation Price (USDT Contract)",
+        "https://www.bybit.com/en/help-center/article/Liquidation-Price-USDT-Contract",
+    ),
+    "bybit-uta-liquidation-price": (
+        "Bybit: Liquidation Price Calculation under Isolated Mode (Unified Trading Account)",
+        "https://www.bybit.com/en/help-center/article/Liquidation-Price-Calculation-under-Isolated-Mode-Unified-Trading-Account",
+    ),
+    "bybit-insurance-fund": (
+        "Bybit: Insurance Fund",
+        "https://www.bybit.com/en/help-center/article/Insurance-Fund",
+    ),
+    "okx-margin-ratio": (
+        "OKX: Tiered maintenance margin ratio rules (margin ratio, liquidation at 100%)",
+        "https://www.okx.com/help/v-tiered-maintenance-margin-ratio-rules",
+    ),
+    "gate-liquidation-price": (
+        "Gate: Liquidation Price / Bankruptcy Price",
+        "https://www.gate.io/help/futures/futures/27724/liquidation-price-bankruptcy-price",
+    ),
+    "dydx-margin": (
+        "dYdX Chain documentation: Margin",
+        "https://docs.dydx.exchange/concepts-trading/margin",
+    ),
+    "dydx-liquidations": (
+        "dYdX: Liquidations on dYdX Chain",
+        "https://help.dydx.exchange/en/articles/8580691-liquidations-on-dydx-chain",
+    ),
+    "hyperliquid-liquidations": (
+        "Hyperliquid Docs: Liquidations",
+        "https://hyperliquid.gitbook.io/hyperliquid-docs/trading/liquidations",
+    ),
+    "phemex-liquidation-price": (
+        "Phemex: Liquidation price for USDT-M perpetual contracts",
+        "https://phemex.com/help-center/liq-price-for-USDTM",
+    ),
+    "bitmex-insurance-fund": (
+        "BitMEX blog: BitMEX Insurance Fund, Your Questions Answered",
+        "https://blog.bitmex.com/bitmex-insurance-fund-your-questions-answered/",
+    ),
+    "adl-october-2025": (
+        "Autodeleveraging: Impossibilities and Optimization (arXiv 2512.01112), Hyperliquid's ADL on 10 Oct 2025",
+        "https://arxiv.org/abs/2512.01112",
+    ),
+}
+
+# What every page quoting the teaching scenario rests on: its formula and its bracket.
+SCENARIO_SOURCES = ("binance-liquidation-price", "binance-brackets")
+
+
+def sources(*keys: str) -> str:
+    """The page's "Sources" list: the scenario's two pages first, then the ones named."""
+    unknown = [k for k in keys if k not in SOURCES]
+    if unknown:
+        raise KeyError(f"unknown source {unknown}; add it to macros/figures.py SOURCES")
+    chosen = list(dict.fromkeys((*SCENARIO_SOURCES, *keys)))
+    items = "".join(
+        f'<li><a href="{html.escape(SOURCES[k][1])}">{html.escape(SOURCES[k][0])}</a>, read {READ_ON}</li>'
+        for k in chosen
+    )
+    title = '<p class="sources-title"><strong>Sources</strong></p>'
+    return f'<div class="sources" id="sources">{title}<ul>{items}</ul></div>'
+
+
+MACROS = (*MACROS, sources)

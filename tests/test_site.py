@@ -323,3 +323,85 @@ def test_link_preview_image_is_published(built_site, pages):
     # og:image is absolute (forums need that); under site_url's sub-path it maps to this file
     assert path.endswith("/assets/social-card.png")
     assert (built_site / "assets" / "social-card.png").stat().st_size > 10_000
+
+
+# --- one source of truth for the teaching scenario ------------------------------------------
+
+MACRO_CALL = re.compile(r"\{\{\s*(\w+\((?:[^{}]|\{[^{}]*\})*\))\s*\}\}", re.S)
+
+
+def _literals(call: str):
+    """Every constant a macro call passes, positional or named (parsed, not pattern-matched)."""
+    import ast
+
+    node = ast.parse(call, mode="eval").body
+    assert isinstance(node, ast.Call), call
+    for arg in [*node.args, *(k.value for k in node.keywords)]:
+        for sub in ast.walk(arg):
+            if isinstance(sub, ast.Constant):
+                yield sub.value
+
+
+def test_no_teaching_scenario_value_is_typed_into_a_macro_call():
+    """The venue, entry, size and maintenance rate come from calculators/scenarios.py through the
+    scenario macros (move, liq_price, scenario, ...); a page that types 60000 or 0.004 into a call
+    would silently keep the old scenario if the scenario changed."""
+    from dataclasses import fields
+
+    # Zero (the teaching taker fee) is too common a value to forbid: it is not a scenario choice.
+    forbidden = {getattr(TEACHING, f.name) for f in fields(TEACHING)} - {0}
+    found = []
+    for md in (ROOT / "docs").rglob("*.md"):
+        for call in MACRO_CALL.findall(md.read_text()):
+            hits = [v for v in _literals(call) if not isinstance(v, bool) and v in forbidden]
+            if hits:
+                found.append(f"{md.relative_to(ROOT)}: {call[:70]} types {hits}")
+    assert not found, "use the scenario macros instead:\n" + "\n".join(found)
+
+
+def test_the_literal_check_catches_a_typed_scenario_value():
+    typed = 'figure("price", "price", venue="binance", entry_price=60000, quantity=0.5)'
+    assert {TEACHING.venue, TEACHING.entry_price, TEACHING.quantity} <= set(_literals(typed))
+
+
+# --- titles and sources ---------------------------------------------------------------------
+
+TITLE_SUFFIX = " - ahamirror"
+
+
+def test_page_titles_fit_a_search_result(pages):
+    """Search results cut titles near 60 characters: the page's own part must fit."""
+    for url, page in content_pages(pages).items():
+        assert page.title.endswith(TITLE_SUFFIX) or page.title == "ahamirror", (url, page.title)
+        own = page.title.removesuffix(TITLE_SUFFIX)
+        assert 0 < len(own) <= 60, f"{url}: title is {len(own)} characters: {own!r}"
+
+
+def _article_text(page) -> str:
+    raw = page.path.read_text(encoding="utf-8")
+    article = raw[raw.index("<article") : raw.index("</article>")]
+    article = article[: article.find('class="sources"')] if 'class="sources"' in article else article
+    return re.sub(r"<[^>]+>", " ", article)
+
+
+VENUE_WORDS = sorted({v.name.split()[0] for v in calculators.VENUES.values()})
+
+
+def test_every_page_naming_a_venue_lists_its_sources(pages):
+    """A claim about a venue's rules links the venue's own page, with the date it was read."""
+    checked = 0
+    for url, page in content_pages(pages).items():
+        named = [w for w in VENUE_WORDS if re.search(rf"\b{re.escape(w)}\b", _article_text(page))]
+        if not named:
+            continue
+        raw = page.path.read_text(encoding="utf-8")
+        assert 'class="sources"' in raw, f"{url} names {named} but has no Sources list"
+        block = raw[raw.index('class="sources"') :]
+        block = block[: block.index("</div>")]
+        items = re.findall(r"<li>(.*?)</li>", block)
+        assert items, f"{url}: empty Sources list"
+        for item in items:
+            assert re.search(r'href="https://', item), f"{url}: source without a link: {item}"
+            assert re.search(r"read \d{4}-\d{2}-\d{2}", item), f"{url}: source without the date read: {item}"
+        checked += 1
+    assert checked >= 5
