@@ -4,15 +4,19 @@ Structure (each builds, cites its sources, types no figure) and every engine fig
 recomputed from the closed forms in the brief (shared/brief/liquidation-math.md), not from the engine.
 """
 
+import pathlib
 import re
 
 import pytest
+import yaml
 
 from calculators import formatting
 from calculators.scenarios import TEACHING
 from macros.newfigures import COMPARISON_FEE
 
 from .site_html import all_pages
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 NEW_PAGES = (
     "funding-and-fees/",
@@ -57,6 +61,8 @@ def _sources_section(html: str) -> str:
 def test_page_builds_with_the_site_structure(pages, url):
     page = pages[url]
     assert page.h1, f"{url} has no title"
+    front = (ROOT / "docs" / (url.rstrip("/") + ".md")).read_text().split("---")[1]
+    assert page.meta.get("description") == yaml.safe_load(front)["description"], f"{url}: front matter not read"
     assert len(page.h1[0]) <= 60, f"{url}: title longer than 60 characters"
     text = " ".join(page.prose).lower()
     assert "what you will learn" in text
