@@ -6,11 +6,13 @@ for Markdown and registers them as macros.
 
 import posixpath
 
-from . import faq, figures, tables, widgets
+from . import faq, figures, newfigures, tables, widgets
 
 
 def define_env(env):
     for function in figures.MACROS + tables.MACROS:
+        env.macro(function)
+    for function in newfigures.MACROS:
         env.macro(function)
 
     @env.macro
