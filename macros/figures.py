@@ -51,7 +51,7 @@ def bankruptcy(leverage, side="long", **overrides) -> str:
     return figure("bankruptcy_price", "price", **teaching_args(leverage, side, **overrides))
 
 
-def scenario(field, fmt="percent", leverage=10, side="long", **overrides) -> str:
+def scenario(field: str, fmt: str = "amount", leverage=10, side="long", **overrides) -> str:
     """Any field of the teaching scenario's result, e.g. {{ scenario("initial_margin", "amount") }}.
 
     Pages change the scenario only through named overrides (extra_margin, funding_paid, ...);

@@ -13,7 +13,7 @@ from calculators.engine import state_at
 from calculators.scenarios import TEACHING
 from calculators.tiers import PRESETS
 
-from .figures import figure, teaching_args
+from .figures import figure, scenario, teaching_args
 from .tables import COMPARISON_FEE, _table
 
 # Funding: 0.01 % per eight-hour interval is the interest-rate baseline in Bybit's own example
@@ -37,11 +37,6 @@ RATIO_MOVES = (0.0, 0.02, 0.05, 0.08)
 
 def _assumed(text: str) -> str:
     return f'<span class="assumed">{html.escape(text)}</span>'
-
-
-def scenario(field: str, fmt_name: str = "amount", leverage=10, side="long", **overrides) -> str:
-    """Any field of the teaching scenario's result, e.g. {{ scenario("loss_at_liquidation") }}."""
-    return figure(field, fmt_name, **teaching_args(leverage, side, **overrides))
 
 
 # --- funding ------------------------------------------------------------------------------------
@@ -196,7 +191,6 @@ def margin_ratio_table(leverage=10) -> str:
 
 
 MACROS = (
-    scenario,
     funding_rate,
     funding_days,
     funding_intervals,
