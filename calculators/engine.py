@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from . import inputs
 from .errors import InputError
+from .inputs import Raw
 from .tiers import Tier, TierTable
 from .tiers import resolve as resolve_tiers
 from .venues import (
@@ -80,10 +81,12 @@ class LiquidationResult:
     maintenance_amount: float  # the deduction used
     taker_fee_rate: float
     bankruptcy_basis: str = ""  # what the bankruptcy price assumes (isolated margin or the cross balance)
-    _position: "_Position" = field(repr=False, compare=False, default=None)
+    # The checked inputs behind this answer, for `state_at`. Keyword-only and required: every result
+    # comes from the solver with its position, so the field is never None.
+    _position: "_Position" = field(repr=False, compare=False, kw_only=True)
 
-    def to_dict(self) -> dict:
-        data = {name: getattr(self, name) for name in self.__slots__ if not name.startswith("_")}
+    def to_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {name: getattr(self, name) for name in self.__slots__ if not name.startswith("_")}
         data["warnings"] = list(self.warnings)
         if self.tier is not None:
             t = self.tier
@@ -114,22 +117,22 @@ class _Position:
 
 def liquidation_price(
     *,
-    venue=None,
-    side=None,
-    contract=LINEAR,
-    margin_mode="isolated",
-    entry_price=None,
-    quantity=None,
-    leverage=None,
-    margin=None,
-    maintenance_margin_rate=None,
-    maintenance_amount=None,
-    tiers=None,
-    other_maintenance=None,
-    other_unrealized_pnl=None,
-    extra_margin=None,
-    taker_fee_rate=None,
-    funding_paid=None,
+    venue: Raw = None,
+    side: Raw = None,
+    contract: Raw = LINEAR,
+    margin_mode: Raw = "isolated",
+    entry_price: Raw = None,
+    quantity: Raw = None,
+    leverage: Raw = None,
+    margin: Raw = None,
+    maintenance_margin_rate: Raw = None,
+    maintenance_amount: Raw = None,
+    tiers: Raw = None,
+    other_maintenance: Raw = None,
+    other_unrealized_pnl: Raw = None,
+    extra_margin: Raw = None,
+    taker_fee_rate: Raw = None,
+    funding_paid: Raw = None,
 ) -> LiquidationResult:
     """The liquidation price of one position under a venue's convention. See the module doc."""
     venue_key = inputs.choice("venue", venue, VENUE_KEYS)
@@ -148,7 +151,7 @@ def liquidation_price(
     cross = margin_mode == "cross"
 
     if leverage is None and margin is None:
-        raise InputError("leverage", "Leverage is missing: enter a leverage (e.g. 10) or the margin.")
+        raise InputError("leverage", _NO_LEVERAGE)
     lev = None if leverage is None else inputs.number("leverage", leverage)
     given_margin = None if margin is None else inputs.non_negative("margin", margin)
     if given_margin == 0 and lev is None:
@@ -162,6 +165,8 @@ def liquidation_price(
         _check_leverage(lev, cap, the_venue, table)
     elif given_margin is not None:
         lev = notional / given_margin
+    else:  # not reached: a missing leverage and margin are refused above (this branch narrows the type)
+        raise InputError("leverage", _NO_LEVERAGE)
 
     s = 1 if side == "long" else -1
     initial = notional / lev + _opening_fees(the_venue, s, contract, notional, lev, fee)
@@ -234,6 +239,8 @@ def liquidation_price(
     return result
 
 
+_NO_LEVERAGE = "Leverage is missing: enter a leverage (e.g. 10) or the margin."
+
 _NUMBER_FIELDS = (
     "price",
     "bankruptcy_price",
@@ -249,7 +256,9 @@ _NUMBER_FIELDS = (
 )
 
 
-def _maintenance(venue: Venue, venue_key, rate, amount, tiers):
+def _maintenance(
+    venue: Venue, venue_key: str, rate: Raw, amount: Raw, tiers: Raw
+) -> tuple[TierTable | None, float, float]:
     """(table, rate, amount): a tier table, or a flat rate with an optional deduction."""
     if tiers is not None:
         if rate is not None or amount is not None:
@@ -261,16 +270,16 @@ def _maintenance(venue: Venue, venue_key, rate, amount, tiers):
             "maintenance_margin_rate",
             "Maintenance margin rate is missing: enter the venue's rate (e.g. 0.005 for 0.5 %) or pick a tier preset.",
         )
-    amount = inputs.non_negative("maintenance_amount", amount)
-    if amount and not venue.maintenance_deduction:
+    deduction = inputs.non_negative("maintenance_amount", amount)
+    if deduction and not venue.maintenance_deduction:
         raise InputError(
             "maintenance_amount",
             f"{venue.name} has no maintenance amount (deduction) in its formula; leave this field empty or 0.",
         )
-    return None, inputs.rate("maintenance_margin_rate", rate), amount
+    return None, inputs.rate("maintenance_margin_rate", rate), deduction
 
 
-def _check_deduction(p: "_Position", rate: float, amount: float, price: float | None, table) -> None:
+def _check_deduction(p: "_Position", rate: float, amount: float, price: float | None, table: TierTable | None) -> None:
     """The deduction only offsets the rate's share of the bracket: this position's own maintenance must
     not go negative where liquidation (or, failing one, bankruptcy) happens. Otherwise liquidation would
     sit past the bankruptcy price, and the price shown would be meaningless."""
@@ -326,7 +335,7 @@ def _opening_fees(venue: Venue, s: int, contract: str, notional: float, lev: flo
     return 0.0
 
 
-def _lines(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False):
+def _lines(p: _Position, rate: float, amount: float, *, bankruptcy: bool = False) -> tuple[float, float, float, float]:
     """Equity and maintenance as straight lines in X: (e0, e1, m0, m1) with
     equity = e0 + e1*X and maintenance = m0 + m1*X, where X = P (linear) or 1/P (inverse).
 
@@ -410,12 +419,29 @@ def _solve_with_tiers(p: _Position, table: TierTable) -> tuple[Tier, float | Non
     )
 
 
-def _result(p, price, rate, amount, tier, venue_key, side, margin_mode, lev, notional, initial, cross, fee, raw_fee):
+def _result(
+    p: _Position,
+    price: float | None,
+    rate: float,
+    amount: float,
+    tier: Tier | None,
+    venue_key: str,
+    side: str,
+    margin_mode: str,
+    lev: float,
+    notional: float,
+    initial: float,
+    cross: bool,
+    fee: float,
+    raw_fee: Raw,
+) -> LiquidationResult:
     venue, s, e = p.venue, p.s, p.entry
     linear = p.contract == LINEAR
     e0, e1, m0, m1 = _lines(p, rate, amount)
     x_entry = e if linear else 1 / e
     warnings = [CROSS_WARNING] if cross else []
+    adverse: float | None
+    loss: float | None
 
     value_at_entry = p.quantity * e if linear else p.quantity / e
     # The tolerance catches 1/L == m exactly, which rounding can leave one ulp above maintenance.

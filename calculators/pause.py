@@ -519,9 +519,12 @@ def _losing_side_check(ctx: _Context, price: float | None) -> Check:
         return _not_checked(name, missing, "check which side of entry your invalidation price is on")
     if price is None:
         return Check(name, None, "Not checked: the invalidation price is not usable yet.")
+    entry_price = ctx.entry
+    if entry_price is None:  # not reached: `missing` above names an empty entry (this narrows the type)
+        return _not_checked(name, ctx.missing("entry_price"), "check which side of entry your invalidation price is on")
     where, fall = ("below", "falls") if ctx.side == "long" else ("above", "rises")
-    entry, at = formatting.price(ctx.entry), formatting.price(price)
-    if (price < ctx.entry) if ctx.side == "long" else (price > ctx.entry):
+    entry, at = formatting.price(entry_price), formatting.price(price)
+    if (price < entry_price) if ctx.side == "long" else (price > entry_price):
         return Check(
             name,
             True,

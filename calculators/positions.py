@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from . import inputs
 from .engine import MARGIN_MODES, SIDES, LiquidationResult, liquidation_price
 from .errors import InputError
+from .inputs import Raw
 from .venues import INVERSE, LINEAR
 
 KINDS = ("open", "add", "reduce", "close", "add_margin", "remove_margin", "funding")
+CLOSED = "The position was closed: start a new list to open another."  # a step after a close
 
 # How venues keep the books when a position changes, as data. Source: Bybit, "How to Calculate
 # Average Entry Price" (bybit.com/en/help-center/article/How-to-Calculate-Average-Entry-Price, id
@@ -65,20 +67,20 @@ class PositionState:
 
 
 def build_position(
-    venue,
-    side,
-    steps,
+    venue: Raw,
+    side: Raw,
+    steps: Raw,
     *,
-    contract=LINEAR,
-    margin_mode="isolated",
-    leverage=None,
-    wallet_balance=None,
-    maintenance_margin_rate=None,
-    maintenance_amount=None,
-    tiers=None,
-    taker_fee_rate=None,
-    other_maintenance=None,
-    other_unrealized_pnl=None,
+    contract: Raw = LINEAR,
+    margin_mode: Raw = "isolated",
+    leverage: Raw = None,
+    wallet_balance: Raw = None,
+    maintenance_margin_rate: Raw = None,
+    maintenance_amount: Raw = None,
+    tiers: Raw = None,
+    taker_fee_rate: Raw = None,
+    other_maintenance: Raw = None,
+    other_unrealized_pnl: Raw = None,
 ) -> list[PositionState]:
     """The position after every step. Isolated margin needs `leverage` (each open or add brings its
     value / leverage); cross margin needs `wallet_balance`. Other engine inputs pass straight through."""
@@ -91,7 +93,7 @@ def build_position(
     wallet = inputs.positive("wallet_balance", wallet_balance) if cross else None
     if not isinstance(steps, (list, tuple)) or not steps:
         raise InputError("steps", "Give at least one step, starting with an open.")
-    engine_args = dict(
+    engine_args: dict[str, Raw] = dict(
         venue=venue,
         side=side,
         contract=contract,
@@ -120,9 +122,12 @@ def _value(inverse: bool, quantity: float, price: float) -> float:
 
 
 class _Book:
-    def __init__(self, s: int, inverse: bool, lev: float | None, wallet: float | None):
+    def __init__(self, s: int, inverse: bool, lev: float | None, wallet: float | None) -> None:
         self.s, self.inverse, self.lev = s, inverse, lev
-        self.quantity, self.entry, self.realised, self.mark = 0.0, None, 0.0, None
+        self.quantity = 0.0
+        self.entry: float | None = None  # average entry; set exactly while quantity > 0
+        self.realised = 0.0
+        self.mark: float | None = None  # the last price seen; every step list starts with a priced open
         self.margin = wallet if wallet is not None else 0.0
         self.cross = wallet is not None
 
@@ -131,25 +136,29 @@ class _Book:
             self.mark = step.price
         kind = step.kind
         if kind in ("open", "add"):
-            value = _value(self.inverse, step.quantity, step.price)
-            if self.quantity:
+            added, price = _checked(index, "quantity", step.quantity), _checked(index, "price", step.price)
+            value = _value(self.inverse, added, price)
+            if self.entry is not None:  # a position is open (entry is set exactly while quantity > 0)
                 # Value-weighted (linear) or contract-weighted (inverse) average: see AVERAGING.
-                total = self.quantity + step.quantity
+                total = self.quantity + added
                 old = _value(self.inverse, self.quantity, self.entry)
                 self.entry = total / (old + value) if self.inverse else (old + value) / total
                 self.quantity = total
             else:
-                self.quantity, self.entry = step.quantity, step.price
-            if not self.cross:
+                self.quantity, self.entry = added, price
+            if self.lev is not None:  # isolated margin (cross has a wallet and no leverage)
                 self.margin += value / self.lev
         elif kind in ("reduce", "close"):
-            q = self.quantity if kind == "close" else step.quantity
+            if self.entry is None:  # not reached: `_step` refuses a reduce or close once the position is closed
+                raise InputError(f"steps.{index}.kind", CLOSED)
+            price = _checked(index, "price", step.price)
+            q = self.quantity if kind == "close" else _checked(index, "quantity", step.quantity)
             if q > self.quantity:
                 raise InputError(f"steps.{index}.quantity", f"Only {self.quantity:g} is open; reduce by that or less.")
             if self.inverse:
-                pnl = self.s * q * (1 / self.entry - 1 / step.price)
+                pnl = self.s * q * (1 / self.entry - 1 / price)
             else:
-                pnl = self.s * q * (step.price - self.entry)
+                pnl = self.s * q * (price - self.entry)
             self.realised += pnl
             if self.cross:
                 self.margin += pnl  # realised PnL lands in the cross wallet
@@ -159,15 +168,18 @@ class _Book:
             if self.quantity == 0:
                 self.entry = None
         elif kind == "add_margin":
-            self.margin += step.amount
+            self.margin += _checked(index, "amount", step.amount)
         elif kind == "remove_margin":
-            if step.amount >= self.margin:
+            amount = _checked(index, "amount", step.amount)
+            if amount >= self.margin:
                 raise InputError(f"steps.{index}.amount", f"Only {self.margin:,.2f} of margin is there to remove.")
-            self.margin -= step.amount
+            self.margin -= amount
         elif kind == "funding":
-            self.margin -= step.amount
+            self.margin -= _checked(index, "amount", step.amount)
 
-    def state(self, index: int, kind: str, engine_args: dict) -> PositionState:
+    def state(self, index: int, kind: str, engine_args: dict[str, Raw]) -> PositionState:
+        if self.mark is None:  # not reached: the first step is an open, and an open has a price
+            raise InputError(f"steps.{index}.price", "Give the price of the opening step.")
         result = None
         if self.quantity > 0:
             try:
@@ -177,7 +189,7 @@ class _Book:
             except InputError as error:
                 raise InputError(_step_field(index, error.field), error.message) from None
         price = None if result is None else result.price
-        move = None if price is None or self.mark is None else max(0.0, self.s * (self.mark - price) / self.mark)
+        move = None if price is None else max(0.0, self.s * (self.mark - price) / self.mark)
         return PositionState(
             step=index,
             kind=kind,
@@ -201,7 +213,15 @@ def _step_field(index: int, field: str) -> str:
     return f"steps.{index}.{_STEP_FIELDS[field]}" if field in _STEP_FIELDS else field
 
 
-def _step(index: int, raw, *, first: bool, open_now: bool) -> Step:
+def _checked(index: int, name: str, value: float | None) -> float:
+    """A step's number that `_step` already required for this kind of step; None here would be a
+    Step that skipped `_step`, so it is refused the way `_step` refuses it."""
+    if value is None:
+        raise InputError(f"steps.{index}.{name}", f"{inputs.label(name)} is missing for this step.")
+    return value
+
+
+def _step(index: int, raw: Raw, *, first: bool, open_now: bool) -> Step:
     """Check one step (a Step or a dict) and return it with numbers as floats."""
     where = f"steps.{index}"
     if isinstance(raw, Step):
@@ -214,8 +234,10 @@ def _step(index: int, raw, *, first: bool, open_now: bool) -> Step:
     if not first and kind == "open":
         raise InputError(f"{where}.kind", "The position is already open: use add to increase it.")
     if not first and not open_now:
-        raise InputError(f"{where}.kind", "The position was closed: start a new list to open another.")
-    quantity = price = amount = None
+        raise InputError(f"{where}.kind", CLOSED)
+    quantity: float | None = None
+    price: float | None = None
+    amount: float | None = None
     if kind in ("open", "add", "reduce"):
         quantity = inputs.positive(f"{where}.quantity", raw.get("quantity"))
     if kind in ("open", "add", "reduce", "close"):

@@ -3,6 +3,7 @@
 
 import html
 import json
+from collections.abc import Callable
 
 import calculators
 from calculators import formatting
@@ -136,7 +137,7 @@ def _venue_name() -> str:
     return calculators.VENUES[TEACHING.venue].name
 
 
-MACROS = (
+MACROS: tuple[Callable[..., str], ...] = (
     move,
     liq_price,
     bankruptcy,

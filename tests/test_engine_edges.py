@@ -45,6 +45,7 @@ def test_cross_bankruptcy_counts_the_other_positions_profit():
         maintenance_margin_rate=0.004,
     )
     assert r.bankruptcy_price == pytest.approx(42_000, rel=1e-12)
+    assert r.price is not None and r.bankruptcy_price is not None
     assert round(r.price, 2) == 42_168.67
     assert r.price > r.bankruptcy_price
     assert "cross balance" in r.bankruptcy_basis
@@ -65,6 +66,7 @@ def test_cross_bankruptcy_ignores_the_other_positions_maintenance():
     without = liquidation_price(**common)
     with_other = liquidation_price(other_maintenance=150, **common)
     assert with_other.bankruptcy_price == without.bankruptcy_price == pytest.approx(2_000 + 800 / 3, rel=1e-12)
+    assert with_other.price is not None and without.price is not None
     assert with_other.price < without.price  # a short: liquidation comes closer
 
 

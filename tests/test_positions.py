@@ -95,6 +95,7 @@ def test_adding_to_a_losing_long_never_lowers_its_liquidation(venue, q, entry, w
     price = before[0].liquidation_price + drop * (entry - before[0].liquidation_price)  # a loss, not yet liquidated
     steps = [Step("open", q, entry), Step("add", q * add_fraction, price)]
     after = build_position(venue, "long", steps, margin_mode="cross", wallet_balance=wallet, **COMMON)[-1]
+    assert after.liquidation_price is not None  # liquidation only moves up, so a long still has one
     assert after.liquidation_price >= before[0].liquidation_price * (1 - 1e-12)
 
 
@@ -109,6 +110,8 @@ def test_isolated_add_lands_between_the_two_legs(q, entry, lev, drop, add_fracti
     new_leg = liquidation_price(entry_price=price, quantity=q * add_fraction, **leg).price
     steps = [Step("open", q, entry), Step("add", q * add_fraction, price)]
     combined = build_position("binance", "long", steps, leverage=lev, **COMMON)[-1].liquidation_price
+    # Isolated longs at 1.5x to 20x with no deduction: every leg, and the sum, has a trigger above zero.
+    assert old is not None and new_leg is not None and combined is not None
     low, high = sorted((old, new_leg))
     assert low * (1 - 1e-9) <= combined <= high * (1 + 1e-9)
 

@@ -43,6 +43,7 @@ def number(cell: str) -> float:
 def tolerance(cell: str) -> float:
     """Half a unit of the last printed digit, in the cell's own units (fractions for percentages)."""
     text = re.search(r"-?[\d,]+(?:\.(\d+))?%?", cell)
+    assert text, cell
     decimals = len(text.group(1) or "")
     unit = 10.0**-decimals / 2
     return unit / 100 + 1e-12 if text.group(0).endswith("%") else unit + 1e-9
@@ -144,7 +145,9 @@ def test_linear_vs_inverse_matches_the_closed_forms(pages):
 def test_spot_vs_leveraged_matches_the_arithmetic(pages):
     for url, table in tables_named(pages, "spot-vs-leveraged"):
         header, body = table[0], table[1:]
-        lev = float(re.match(r"([\d.]+)x", header[2]).group(1))
+        lev_match = re.match(r"([\d.]+)x", header[2])
+        assert lev_match, header
+        lev = float(lev_match.group(1))
         threshold = 1 - (1 - 1 / lev) / (1 - m)  # Binance isolated long, as above
         for fall_cell, spot_cell, leveraged_cell in body:
             fall = number(fall_cell)

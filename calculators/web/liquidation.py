@@ -281,7 +281,10 @@ def _no_price(result) -> str:
 
 
 def _meaning(result: LiquidationResult) -> str:
-    if result.adverse_move is None:
+    ref = BTC  # the widget has no asset field: the figure is stated for the asset it belongs to
+    # None exactly when there is no adverse move (testing both narrows both types).
+    days = one_sigma_days(result.adverse_move, ref)
+    if result.adverse_move is None or days is None:
         return (
             "This position has no liquidation price: the margin covers the whole move. "
             "It can still lose all of its margin."
@@ -289,8 +292,6 @@ def _meaning(result: LiquidationResult) -> str:
     if result.adverse_move == 0:
         return "There is no buffer at all: this position would be liquidated as soon as it opened."
     move = fmt.percent(result.adverse_move)
-    ref = BTC  # the widget has no asset field: the figure is stated for the asset it belongs to
-    days = one_sigma_days(result.adverse_move, ref)
     scale = (
         f"a {move} move is smaller than one standard deviation of a single day's move"
         if days < 1
