@@ -126,7 +126,7 @@ def _quote(text: str) -> str:
     return f'"{shown}"'
 
 
-def finite(*values) -> bool:
+def finite(*values: float | None) -> bool:
     """True when every value that is not None is a finite number."""
     return all(v is None or math.isfinite(v) for v in values)
 
