@@ -106,8 +106,9 @@ function snapshot(root, expected, compact) {
   shown.querySelectorAll("[data-focus-visible-added]").forEach((element) => {
     element.removeAttribute("data-focus-visible-added");
     element.classList.remove("focus-visible");
-    if (!element.classList.length) element.removeAttribute("class");
   });
+  // ...and on blur it takes the class away again, leaving class="" (Python never writes one).
+  shown.querySelectorAll('[class=""]').forEach((element) => element.removeAttribute("class"));
   const html = shown.innerHTML;
   const text = root.textContent;
   const common = {
@@ -264,9 +265,14 @@ def wait_for_result(page, kind: str, expected_html: str, timeout_s: float = 30) 
         wait_until(matches, timeout_s, message=f"the {kind} result to equal CPython's")
     except AssertionError:
         snap = last["snap"]
+        shown, wanted = snap["html"], snap["canonical"] or ""
+        at = next(
+            (i for i, (a, b) in enumerate(zip(shown, wanted, strict=False)) if a != b), min(len(shown), len(wanted))
+        )
         raise AssertionError(
-            f"{kind} result differs from CPython's\nbrowser: {snap['html'][:1500]}\n"
-            f"cpython: {snap['canonical'][:1500]}\nerrors: {snap['errors']}"
+            f"{kind} result differs from CPython's (source {snap['source']}, stale {snap['stale']}) at {at}:\n"
+            f"browser: ...{shown[max(0, at - 200) : at + 300]}\ncpython: ...{wanted[max(0, at - 200) : at + 300]}\n"
+            f"errors: {snap['errors']}"
         ) from None
     return last["snap"]
 

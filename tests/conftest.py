@@ -8,11 +8,17 @@ import sys
 import threading
 
 import pytest
+from hypothesis import settings
 
 from tools.chromium import launch
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
+
+# Hypothesis keeps no example database in the repository (tests never write into it); a failure
+# prints its falsifying example, which is what reproduces it. No deadline: speed is benchmarked, not tested.
+settings.register_profile("ahamirror", database=None, deadline=None)
+settings.load_profile("ahamirror")
 
 # The suite builds for a project page, the way GitHub Pages serves one: under a sub-path, so
 # every test exercises relative links and the `_headers` rules written for that path.
@@ -34,6 +40,15 @@ def built_site(tmp_path_factory) -> pathlib.Path:
     )
     assert run.returncode == 0, f"mkdocs build failed:\n{run.stdout}\n{run.stderr}"
     return out
+
+
+@pytest.fixture
+def screenshots(tmp_path) -> pathlib.Path:
+    """Where a test saves what it saw: $AHAMIRROR_SCREENSHOTS to keep them, else a temporary
+    folder. Tests never write into the repository."""
+    folder = pathlib.Path(os.environ.get("AHAMIRROR_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,6 @@ from .browser_support import (
 pytestmark = pytest.mark.browser
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "screenshots"
 LIQ, LADDER, PAUSE = '[data-widget="liquidation"]', '[data-widget="ladder"]', '[data-widget="pause"]'
 WRONG = "BTC closes a daily candle below the range low"
 WAIT = "The weekly trend is down and funding is running hot"
@@ -939,9 +938,8 @@ def assert_fits(page, selector, width=375):
         assert left >= -1 and right <= width + 1 and box > 40, f"{selector} {name} is at {left}..{right} px"
 
 
-def test_widgets_at_375_px(calc, pause_warm):
+def test_widgets_at_375_px(calc, pause_warm, screenshots):
     """The warm pages, narrowed to a 375 px phone (the layout follows the viewport's width)."""
-    SCREENSHOTS.mkdir(exist_ok=True)
     phone = {"width": 375, "height": 740}
     page = fresh(calc)
     page.set_viewport_size(phone)
@@ -981,9 +979,9 @@ def test_widgets_at_375_px(calc, pause_warm):
         )
         box = page.locator(f"{LADDER} .table-scroll").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= phone["width"] + 1  # the wide table scrolls in its box
-        page.screenshot(path=str(SCREENSHOTS / "calculators-375.png"), full_page=True)
-        widget.screenshot(path=str(SCREENSHOTS / "liquidation-widget-375.png"))
-        page.locator(LADDER).screenshot(path=str(SCREENSHOTS / "ladder-widget-375.png"))
+        page.screenshot(path=str(screenshots / "calculators-375.png"), full_page=True)
+        widget.screenshot(path=str(screenshots / "liquidation-widget-375.png"))
+        page.locator(LADDER).screenshot(path=str(screenshots / "ladder-widget-375.png"))
     finally:
         page.set_viewport_size({"width": 1280, "height": 720})
     assert_quiet(calc.watch)
@@ -1003,8 +1001,8 @@ def test_widgets_at_375_px(calc, pause_warm):
         assert widget.locator('[data-out="verdict"]').is_visible()
         assert widget.locator("[data-check]").count() == 6
         assert_fits(page, PAUSE)
-        page.screenshot(path=str(SCREENSHOTS / "pause-375.png"), full_page=True)
-        widget.screenshot(path=str(SCREENSHOTS / "pause-widget-375.png"))
+        page.screenshot(path=str(screenshots / "pause-375.png"), full_page=True)
+        widget.screenshot(path=str(screenshots / "pause-widget-375.png"))
     finally:
         page.set_viewport_size({"width": 1280, "height": 720})
     assert_quiet(pause_warm.watch)
