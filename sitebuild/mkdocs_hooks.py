@@ -4,28 +4,34 @@ Plain `mkdocs build` / `mkdocs serve` (the venv's scripts) do not put the projec
 sys.path the way `python -m mkdocs` does, so this file does it before importing the project.
 """
 
+import importlib
 import pathlib
 import sys
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
 
 ROOT = str(pathlib.Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
-# `mkdocs serve` loads this file again on every change, but Python keeps what it imported: forget
-# the project's own modules so an edit to calculators/, macros/ or sitebuild/ shows on the rebuild.
-for _name in [n for n in sys.modules if n.split(".")[0] in ("calculators", "macros", "sitebuild")]:
-    del sys.modules[_name]
+PROJECT_PACKAGES = ("calculators", "macros", "sitebuild")
 
-from mkdocs.structure.files import File  # noqa: E402
 
-from macros import tables  # noqa: E402
-from sitebuild import post_build  # noqa: E402
+@event_priority(100)  # before mkdocs-macros' on_config, which imports the page macros
+def on_config(config):
+    # `mkdocs serve` rebuilds in the same process, and MkDocs loads this file only once: forget the
+    # project's modules at every build so an edit to calculators/, macros/ or sitebuild/ is used.
+    for name in [n for n in sys.modules if n.split(".")[0] in PROJECT_PACKAGES]:
+        del sys.modules[name]
+    return config
 
 
 def on_files(files, config):
     # The CSV is made from the same rows as the page's table, at every build.
+    tables = importlib.import_module("macros.tables")
     files.append(File.generated(config, tables.CSV_PATH, content=tables.ladder_csv()))
     return files
 
 
 def on_post_build(config):
-    post_build(config["site_dir"], config["site_url"])
+    importlib.import_module("sitebuild").post_build(config["site_dir"], config["site_url"])

@@ -309,3 +309,19 @@ def test_offline_after_first_visit_and_a_new_version_replaces_the_cache(built_si
     assert active == base + "sw.js"
     assert page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).waiting") is None
     context.close()
+
+
+def test_the_plain_mkdocs_command_builds_strictly(tmp_path):
+    """Writers type `mkdocs build` (the venv's script), which does not put the project on sys.path
+    as `python -m mkdocs` does; the hooks file must, and the pipeline must still run."""
+    script = pathlib.Path(sys.executable).parent / "mkdocs"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AHAMIRROR_DEPLOY")}
+    run = subprocess.run(
+        [str(script), "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,  # as a writer runs it; the console script puts .venv/bin, not the root, on sys.path
+        env={**env, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert (tmp_path / "site" / "sw.js").exists() and (tmp_path / "site" / "_headers").exists()
