@@ -39,6 +39,12 @@ class Venue:
     # deduction, BitMEX raises the rate per risk-limit step: a deduction given to those is an error.
     maintenance_deduction: bool = True
     convention: str = ""  # one line for a person, shown beside results
+    # What the calculators start from when a visitor picks this venue (BTC, smallest tier): a
+    # starting point with its source, never a substitute for the visitor's own tier and fee.
+    maintenance_rate: float = 0.0
+    maintenance_rate_source: str = ""
+    taker_fee: float = 0.0  # only for venues whose formula uses it (uses_taker_fee)
+    taker_fee_source: str = ""
 
 
 VENUES: dict[str, Venue] = {
@@ -56,6 +62,10 @@ VENUES: dict[str, Venue] = {
                 "Maintenance is charged on the position's value at the liquidation price, minus the "
                 "bracket's maintenance amount; fees are not in the formula."
             ),
+            maintenance_rate=0.004,
+            maintenance_rate_source=(
+                "Binance USDⓈ-M BTCUSDT leverage and margin brackets (Oct 2024): first bracket 0.40 %"
+            ),
         ),
         Venue(
             key="bybit",
@@ -69,6 +79,8 @@ VENUES: dict[str, Venue] = {
                 "Maintenance is charged on the position's value at entry, so it does not shrink as "
                 "the price falls; added margin moves the price one for one."
             ),
+            maintenance_rate=0.005,
+            maintenance_rate_source="Bybit BTCUSDT risk limit tier 1 (Aug 2026): 0.50 %",
         ),
         Venue(
             key="bybit-uta",
@@ -81,6 +93,13 @@ VENUES: dict[str, Venue] = {
             convention=(
                 "Maintenance is charged on the value at the liquidation price; the fee to close sits in both initial "
                 "and maintenance margin and cancels, and added margin counts net of the taker fee."
+            ),
+            maintenance_rate=0.005,
+            maintenance_rate_source="Bybit BTCUSDT risk limit tier 1 (Aug 2026): 0.50 %",
+            taker_fee=0.00055,
+            taker_fee_source=(
+                "Bybit non-VIP derivatives taker fee 0.055 %, the rate in Bybit's own UTA isolated-margin "
+                "liquidation example"
             ),
         ),
         Venue(
@@ -95,6 +114,12 @@ VENUES: dict[str, Venue] = {
             convention=(
                 "The taker fee to close the position is reserved inside "
                 "maintenance, on the value at the liquidation price."
+            ),
+            maintenance_rate=0.004,
+            maintenance_rate_source="OKX BTC-USDT-SWAP position tier 1: 0.40 %",
+            taker_fee=0.0005,
+            taker_fee_source=(
+                "OKX regular-user perpetual taker fee 0.05 %, the rate that reproduces OKX's own calculator example"
             ),
         ),
         Venue(
@@ -112,6 +137,12 @@ VENUES: dict[str, Venue] = {
                 "The taker fee to close the position is reserved inside "
                 "maintenance, on the value at the liquidation price."
             ),
+            maintenance_rate=0.004,
+            maintenance_rate_source=(
+                "Gate help centre 22162 'Risk Limit Explanation' (2025-09-30): BTCUSDT tier 1 at 0.40 %"
+            ),
+            taker_fee=0.00075,
+            taker_fee_source="the taker fee in Gate's own liquidation-price help article (27724): 0.075 %",
         ),
         Venue(
             key="dydx",
@@ -124,6 +155,11 @@ VENUES: dict[str, Venue] = {
                 "Maintenance is the maintenance fraction of the position's value at the "
                 "liquidation price; no deduction, no fee reserve."
             ),
+            maintenance_rate=0.03,
+            maintenance_rate_source=(
+                "dYdX v4 liquidity tier 'Large-Cap' (BTC-USD): initial margin 5 %, maintenance 60 % of it = "
+                "3 % (v4-chain genesis parameters)"
+            ),
         ),
         Venue(
             key="hyperliquid",
@@ -134,6 +170,11 @@ VENUES: dict[str, Venue] = {
             convention=(
                 "Maintenance is half the initial margin at the asset's maximum "
                 "leverage, on the value at the liquidation price."
+            ),
+            maintenance_rate=1 / (2 * 40),
+            maintenance_rate_source=(
+                "Hyperliquid docs 'Margining': maintenance is half the initial margin at the maximum "
+                "leverage; BTC 40x gives 1.25 %"
             ),
         ),
         Venue(
@@ -149,6 +190,10 @@ VENUES: dict[str, Venue] = {
                 "The position's balance includes the fee to close at the bankruptcy price, and "
                 "maintenance reserves the taker fee on the value at the liquidation price."
             ),
+            maintenance_rate=0.005,
+            maintenance_rate_source="Phemex help centre 'Leverage, IM and MM (USDT-M)': BTCUSDT tier 1 at 0.50 %",
+            taker_fee=0.0006,
+            taker_fee_source="the taker fee in Phemex's own USDT-M liquidation-price example: 0.06 %",
         ),
         Venue(
             key="bitmex",
@@ -165,6 +210,12 @@ VENUES: dict[str, Venue] = {
                 "Initial margin carries the taker fee to open and to close; maintenance, "
                 "measured at entry value, carries the fee to close."
             ),
+            maintenance_rate=0.005,
+            maintenance_rate_source=(
+                "the maintenance rate in BitMEX's own worked XBTUSD example (insurance-fund blog): 0.50 %"
+            ),
+            taker_fee=0.00075,
+            taker_fee_source="the taker fee in BitMEX's own worked XBTUSD example: 0.075 %",
         ),
     )
 }

@@ -52,6 +52,7 @@ def widget(kind: str, page_url: str) -> str:
     attributes = {
         "data-widget": kind,
         "data-behaviours": " ".join(record.behaviours),
+        "data-follows": " ".join(record.follows),
         "data-runtime": f"{rel(runtime.runtime_dir())}/",
         "data-worker": rel(layout.WORKER),
         "data-lockfile": layout.LOCKFILE,

@@ -1046,3 +1046,39 @@ def test_keyboard_reaches_every_field_in_order(calc):
     snap = wait_for_result(page, "liquidation", expected["html"])
     assert snap["values"]["leverage"] == "25" and snap["source"] == "live"
     assert_quiet(calc.watch)
+
+
+def test_picking_a_venue_fills_its_own_starting_values_but_keeps_typed_ones(new_context, origin):
+    """Issue 9, item 4: the venue's rate, fee and contract follow the venue unless typed; an error in
+    a collapsed group opens it."""
+    watch = Watch()
+    page = open_page(new_context(), f"{origin}/calculators/", watch)
+    page.wait_for_selector(live("liquidation"), timeout=BOOT_MS)
+    rate, fee, contract = (
+        page.locator(f"{LIQ} [name={name}]") for name in ("maintenance_margin_rate", "taker_fee_rate", "contract")
+    )
+
+    page.select_option(f"{LIQ} [name=venue]", "hyperliquid")  # half the initial margin at 40x: 1.25 %
+    expect(rate).to_have_value("1.25")
+    wanted = dict(liquidation.WIDGET.defaults(), venue="hyperliquid", maintenance_margin_rate="1.25")
+    wait_for_result(page, "liquidation", cpython("liquidation", wanted)["html"])
+
+    rate.fill("0.9")  # typed: kept through the next venue change, while OKX's own fee fills in
+    page.select_option(f"{LIQ} [name=venue]", "okx")
+    expect(fee).to_have_value("0.05")
+    expect(rate).to_have_value("0.9")
+    wanted = dict(wanted, venue="okx", maintenance_margin_rate="0.9", taker_fee_rate="0.05")
+    wait_for_result(page, "liquidation", cpython("liquidation", wanted)["html"])
+
+    page.select_option(f"{LIQ} [name=venue]", "bitmex")  # inverse only: the contract follows
+    expect(contract).to_have_value("inverse")
+    wanted = dict(wanted, venue="bitmex", contract="inverse", taker_fee_rate="0.075")
+    snap = wait_for_result(page, "liquidation", cpython("liquidation", wanted)["html"])
+    assert snap["errors"] == {}
+
+    margin = page.locator(f"{LIQ} [name=margin]")
+    assert not margin.is_visible()  # inside the collapsed "More inputs"
+    margin.evaluate("(field) => { field.value = 'abc'; field.dispatchEvent(new Event('input', {bubbles: true})); }")
+    expect(page.locator(f'{LIQ} [data-error-for="margin"]')).not_to_be_empty()
+    expect(margin).to_be_visible()  # the group opened so the visitor sees the error
+    assert_quiet(watch)

@@ -8,6 +8,7 @@ from ..ladder import leverage_ladder
 from ..venues import VENUES
 from .form import Field, all_errors, parse
 from .registry import Widget
+from .venue_values import starting_values
 
 FIELDS = (
     Field("venue", "Venue", "select", "binance", options=tuple((k, v.name) for k, v in VENUES.items())),
@@ -115,4 +116,6 @@ WIDGET = Widget(
     compute=lambda values, request: compute(values),
     render=render_result,
     behaviours=("live-on-start", "scroll-mine"),
+    follows=("venue",),
+    suggest=lambda values: starting_values(values, FIELDS),
 )

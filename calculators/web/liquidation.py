@@ -11,15 +11,7 @@ from ..tiers import PRESETS
 from ..venues import VENUES
 from .form import Field, all_errors, parse
 from .registry import Widget
-
-_BINANCE = PRESETS["binance-btcusdt-2024-10"]
-_FIRST_BRACKET = _BINANCE.tiers[0]
-
-
-def _percent_text(fraction: float) -> str:
-    """A rate as the number a trader types into a percent field: 0.004 -> '0.4'."""
-    return f"{fraction * 100:g}"
-
+from .venue_values import percent_text, starting_values
 
 FIELDS = (
     Field(
@@ -55,12 +47,13 @@ FIELDS = (
     Field(
         "maintenance_margin_rate",
         "Maintenance margin rate",
-        default=_percent_text(_FIRST_BRACKET.rate),
+        default=percent_text(VENUES["binance"].maintenance_rate),
         unit="%",
         percent=True,
         help=(
-            f"Your venue's rate for this size; {fmt.percent(_FIRST_BRACKET.rate, 1)} is Binance's first BTCUSDT "
-            f"bracket ({_BINANCE.as_of}). Ignored when a tier preset is chosen."
+            "Your venue's rate for your position's size. Picking a venue fills in its own BTC rate at the "
+            "smallest tier (the source is under the result) unless you typed one. Ignored when a tier preset "
+            "is chosen."
         ),
     ),
     Field(
@@ -117,7 +110,10 @@ FIELDS = (
         unit="%",
         percent=True,
         group="more",
-        help="Used by venues that reserve the fee to close (OKX, Gate, Phemex, Bybit UTA, BitMEX).",
+        help=(
+            "Used by venues that reserve the fee to close (OKX, Gate, Phemex, Bybit UTA, BitMEX); picking one "
+            "fills in its fee unless you typed one."
+        ),
     ),
     Field(
         "funding_paid",
@@ -238,6 +234,7 @@ def render_result(result, check) -> str:
         f'<p class="result-convention" data-out="convention"><strong>{venue_name}:</strong> '
         f"{html.escape(result.convention)}</p>"
     )
+    parts.append(_starting_values_line(result))
     if result.tier is not None:
         t = result.tier
         parts.append(
@@ -270,6 +267,20 @@ def _loss_note(result, unit) -> str:
         f"{fmt.amount(result.margin, unit)}. The price move takes most of it by the trigger; the liquidation "
         "fee and a close below the trigger usually take what is left. Your other funds are not touched."
     )
+
+
+def _starting_values_line(result) -> str:
+    """Where the rate and fee came from, when they are the venue's own starting values."""
+    venue = VENUES[result.venue]
+    said = []
+    if result.tier is None and result.maintenance_margin_rate == venue.maintenance_rate:
+        said.append(f"maintenance rate {fmt.percent(venue.maintenance_rate)}: {venue.maintenance_rate_source}")
+    if venue.uses_taker_fee and result.taker_fee_rate == venue.taker_fee:
+        said.append(f"taker fee {fmt.percent(venue.taker_fee, 3)}: {venue.taker_fee_source}")
+    if not said:
+        return ""
+    text = f"Starting values for {venue.name}, {'; '.join(said)}. Use your own tier's figures if they differ."
+    return f'<p class="result-source" data-out="starting_values">{html.escape(text)}</p>'
 
 
 def _value(value) -> str:
@@ -355,6 +366,8 @@ WIDGET = Widget(
     compute=lambda values, request: _answer(compute(values)),
     render=lambda answer: render_result(*answer),
     behaviours=("live-on-start", "share"),
+    follows=("venue",),
+    suggest=lambda values: starting_values(values, FIELDS),
 )
 
 

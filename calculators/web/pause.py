@@ -9,6 +9,7 @@ from ..venues import VENUES
 from . import journal
 from .form import Field, all_errors, parse
 from .registry import Widget
+from .venue_values import starting_values
 
 FIELDS = (
     Field(
@@ -142,4 +143,6 @@ WIDGET = Widget(
     extras=_verdict_extras,
     placeholder=render_waiting,
     behaviours=("timed", "journal"),
+    follows=("venue",),
+    suggest=lambda values: starting_values(values, FIELDS),
 )

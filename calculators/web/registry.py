@@ -45,6 +45,10 @@ class Widget:
     extras: Callable[[Any, dict, dict], dict] = _no_extras  # more keys for the response
     placeholder: Callable[[], str] | None = None  # pre-rendered result when defaults are not computed
     behaviours: tuple[str, ...] = field(default=())
+    # Fields whose change refills others (rendered as data-follows): the venue, whose own rate, fee
+    # and contract `suggest` gives for the fields the visitor has not typed in.
+    follows: tuple[str, ...] = ()
+    suggest: Callable[[dict[str, str]], dict[str, str]] | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.behaviours) - set(BEHAVIOURS)
@@ -58,10 +62,22 @@ class Widget:
         return form.render_fields(self.prefix, self.fields, dict(values), dict(self.groups))
 
     def respond(self, values: dict, request: dict) -> dict:
+        filled = self.refill(values, request)
+        values = {**values, **filled}
         answer, errors = self.compute(values, request)
+        shown = {"fields": filled} if filled else {}  # the page puts these values into the form
         if errors:
-            return {"ok": False, "errors": errors}
-        return {"ok": True, "html": self.render(answer), "errors": {}, **self.extras(answer, request, values)}
+            return {"ok": False, "errors": errors, **shown}
+        return {"ok": True, "html": self.render(answer), "errors": {}, **shown, **self.extras(answer, request, values)}
+
+    def refill(self, values: dict, request: dict) -> dict[str, str]:
+        """When the request says a followed field changed (`refill`), the suggested values for the
+        fields the visitor has not typed in (`touched`, a list of names)."""
+        if self.suggest is None or request.get("refill") is not True:
+            return {}
+        touched = request.get("touched")
+        typed = {name for name in touched if isinstance(name, str)} if isinstance(touched, list) else set()
+        return {k: v for k, v in self.suggest(values).items() if k not in typed and values.get(k) != v}
 
 
 def kinds() -> tuple[str, ...]:

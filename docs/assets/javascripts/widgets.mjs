@@ -109,7 +109,11 @@ function bind(root) {
   if (root.dataset.bound) return;
   root.dataset.bound = "true";
   const does = new Set((root.dataset.behaviours || "").split(" ").filter(Boolean));
-  const ctl = { root, kind: root.dataset.widget, does, form: root.querySelector("form"), seq: 0, overrides: {}, pausedSince: null, entries: [], timer: null };
+  const ctl = { root, kind: root.dataset.widget, does, form: root.querySelector("form"), seq: 0, overrides: {}, pausedSince: null, entries: [], timer: null,
+    // Fields the visitor typed in keep their value; fields that follow another (the venue's rate,
+    // fee and contract) are refilled by Python when that one changes (`refill` stays set until an
+    // answer that carried it is shown).
+    touched: new Set(), follows: new Set((root.dataset.follows || "").split(" ").filter(Boolean)), refill: false };
   runtime.controllers.add(ctl);
   if (does.has("share")) restoreFromUrl(ctl);
   showStatus(ctl);
@@ -142,7 +146,12 @@ function whenIdle(callback) {
 }
 
 function edited(ctl, event) {
-  if (event.target && event.target.name) delete ctl.overrides[event.target.name];
+  const name = event.target && event.target.name;
+  if (name) {
+    delete ctl.overrides[name];
+    if (ctl.follows.has(name)) ctl.refill = true;
+    else ctl.touched.add(name);
+  }
   if (event.target && event.target.type === "file") return;
   if (ctl.does.has("timed") && ctl.pausedSince === null) ctl.pausedSince = performance.now();
   start(ctl);
@@ -166,13 +175,20 @@ function values(ctl) {
 async function recalc(ctl, options = {}) {
   const seq = ++ctl.seq;
   const started = performance.now();
-  const request = { widget: ctl.kind, values: values(ctl) };
+  const request = { widget: ctl.kind, values: values(ctl), touched: [...ctl.touched] };
+  const refilling = ctl.refill;
+  if (refilling) request.refill = true;
   if (ctl.does.has("timed")) {
     request.seconds_paused = ctl.pausedSince === null ? 0 : (performance.now() - ctl.pausedSince) / 1000;
     if (options.save) Object.assign(request, { save: true, id: newId(), saved_at: new Date().toISOString() });
   }
   const response = await call(request);
   if (seq !== ctl.seq || !ctl.root.isConnected) return;  // a newer edit has already been sent
+  if (refilling) ctl.refill = false;
+  for (const [name, value] of Object.entries(response.fields || {})) {
+    const field = ctl.form.elements[name];
+    if (field && !ctl.touched.has(name)) field.value = value;
+  }
   showErrors(ctl, response.errors || {});
   const result = ctl.root.querySelector("[data-result]");
   if (response.ok) {
@@ -216,6 +232,9 @@ function showErrors(ctl, errors) {
     slot.textContent = message;
     const field = name !== "_" && ctl.form.elements[name];
     if (field && field.setAttribute) field.setAttribute("aria-invalid", message ? "true" : "false");
+    // An error inside a collapsed group ("More inputs") must be seen: open the group.
+    const group = message && field && field.closest && field.closest("details");
+    if (group) group.open = true;
   });
 }
 
@@ -267,6 +286,7 @@ function restoreFromUrl(ctl) {
     } else {
       field.value = value;
     }
+    ctl.touched.add(name);  // a shared link's values are the visitor's own: no venue refill over them
   }
   if ([...params.keys()].length) start(ctl);
 }
