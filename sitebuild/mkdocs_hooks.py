@@ -1,7 +1,7 @@
 """MkDocs hooks (mkdocs.yml `hooks:`): the generated CSV, then the post-build pipeline.
 
 Plain `mkdocs build` / `mkdocs serve` (the venv's scripts) do not put the project root on
-sys.path the way `python -m mkdocs` does, so this file does it before importing the project.
+sys.path the way `python -m mkdocs` does, so `on_config` does it before anything imports the project.
 """
 
 import importlib
@@ -12,18 +12,30 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 ROOT = str(pathlib.Path(__file__).resolve().parent.parent)
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 PROJECT_PACKAGES = ("calculators", "macros", "sitebuild")
 
 
 @event_priority(100)  # before mkdocs-macros' on_config, which imports the page macros
 def on_config(config):
+    # MkDocs restores sys.path after loading this file, so the project root is added here, per build.
+    if ROOT not in sys.path:
+        sys.path.insert(0, ROOT)
     # `mkdocs serve` rebuilds in the same process, and MkDocs loads this file only once: forget the
     # project's modules at every build so an edit to calculators/, macros/ or sitebuild/ is used.
     for name in [n for n in sys.modules if n.split(".")[0] in PROJECT_PACKAGES]:
         del sys.modules[name]
+    _LAST_CHANGED.clear()
+    _LAST_CHANGED.update(importlib.import_module("sitebuild.lastmod").last_changed(config["docs_dir"]))
     return config
+
+
+_LAST_CHANGED: dict[str, str] = {}
+
+
+def on_pre_page(page, config, files):
+    # The sitemap's <lastmod> (MkDocs' update_date) is the page's last commit, not the build date.
+    page.update_date = _LAST_CHANGED.get(page.file.src_uri, page.update_date)
+    return page
 
 
 def on_files(files, config):
