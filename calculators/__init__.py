@@ -7,6 +7,7 @@ the visitor's browser under Pyodide, and is tested by pytest.
 from .engine import LiquidationResult, liquidation_price
 from .errors import InputError
 from .ladder import LadderRow, leverage_ladder
+from .positions import PositionState, Step, build_position
 from .tiers import PRESETS as TIER_PRESETS
 from .tiers import Tier, TierTable
 from .venues import VENUES, Venue
@@ -22,4 +23,7 @@ __all__ = [
     "Venue",
     "leverage_ladder",
     "liquidation_price",
+    "PositionState",
+    "Step",
+    "build_position",
 ]

@@ -38,3 +38,28 @@ TEACHING = Scenario(
 )
 
 KEY_LEVERAGES = (1, 2, 3, 5, 10, 20, 25, 50, 75, 100)
+
+
+@dataclass(frozen=True, slots=True)
+class AveragingDown:
+    """Adding to the teaching long after the price has fallen: the position-sizing page's example."""
+
+    add_price: float  # where the price has fallen to when the trader adds
+    add_quantity: float
+    cross_wallet: float  # the whole account, for the cross-margin version
+    leverage: float  # the isolated version: each leg brings its value / leverage as margin
+
+    def steps(self) -> list[dict]:
+        """The two steps as build_position takes them (plain data, as a page or the browser sends)."""
+        return [
+            {"kind": "open", "quantity": TEACHING.quantity, "price": TEACHING.entry_price},
+            {"kind": "add", "quantity": self.add_quantity, "price": self.add_price},
+        ]
+
+
+AVERAGING_DOWN = AveragingDown(
+    add_price=57_000.0,  # 5 % under the entry
+    add_quantity=TEACHING.quantity / 2,  # a quarter coin: the combined notional stays in the first bracket
+    cross_wallet=6_000.0,
+    leverage=10,
+)

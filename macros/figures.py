@@ -7,19 +7,52 @@ from collections.abc import Callable
 
 import calculators
 from calculators import formatting
-from calculators.scenarios import TEACHING, TEACHING_PRESET
+from calculators.scenarios import AVERAGING_DOWN, TEACHING, TEACHING_PRESET
 from calculators.tiers import PRESETS
 
 
-def figure(field: str, fmt: str = "percent", *, fn: str = "liquidation_price", **args) -> str:
-    """Call `calculators.<fn>(**args)`, take `field` of the result, format it with `fmt`."""
-    result = getattr(calculators, fn)(**args)
-    if isinstance(result, list):  # leverage_ladder: the figure comes from its (only) row
-        result = result[0]
-    value = getattr(result, field)
+def figure(field: str, fmt: str = "percent", *, fn: str = "liquidation_price", row: int = 0, **args) -> str:
+    """Call `calculators.<fn>(**args)`, take `field` of the result (a dotted path such as
+    "result.loss_at_liquidation" reaches inside it), format it with `fmt`. Functions that answer with
+    a list (leverage_ladder's rows, build_position's states) give the figure of row `row`."""
+    value = figure_value(fn, args, field, row)
     text = getattr(formatting, fmt)(value)
-    spec = json.dumps({"fn": fn, "args": args, "field": field, "format": fmt}, sort_keys=True)
+    spec = json.dumps({"fn": fn, "args": args, "field": field, "format": fmt, "row": row}, sort_keys=True)
     return f'<span class="figure" data-figure="{html.escape(spec)}">{text}</span>'
+
+
+def figure_value(fn: str, args: dict, field: str, row: int = 0):
+    """The raw value a figure shows; the site's tests recompute every span through this same path."""
+    result = getattr(calculators, fn)(**args)
+    if isinstance(result, list):
+        result = result[row]
+    for part in field.split("."):
+        result = getattr(result, part)
+    return result
+
+
+def averaging(field: str, fmt: str = "price", mode: str = "isolated", step: int = 1) -> str:
+    """The position-sizing page's averaging-down example after `step` (0: the open, 1: the add),
+    computed by build_position in cross margin (the wallet backs everything) or isolated margin
+    (each leg brings its own margin at the example's leverage)."""
+    args: dict = {
+        "venue": TEACHING.venue,
+        "side": "long",
+        "steps": AVERAGING_DOWN.steps(),
+        "margin_mode": mode,
+        "maintenance_margin_rate": TEACHING.maintenance_margin_rate,
+    }
+    if mode == "cross":
+        args["wallet_balance"] = AVERAGING_DOWN.cross_wallet
+    else:
+        args["leverage"] = AVERAGING_DOWN.leverage
+    return figure(field, fmt, fn="build_position", row=step, **args)
+
+
+def averaging_input(name: str) -> str:
+    """An input of the averaging example (the add price, the wallet), as stated, never computed."""
+    value = getattr(AVERAGING_DOWN, name)
+    return formatting.price(value, 0) if name != "add_quantity" else f"{value:g} {TEACHING.base}"
 
 
 def teaching_args(leverage, side="long", **overrides) -> dict:
@@ -249,4 +282,4 @@ def sources(*keys: str) -> str:
     return f'<div class="sources" id="sources">{title}<ul>{items}</ul></div>'
 
 
-MACROS = (*MACROS, sources)
+MACROS = (*MACROS, sources, averaging, averaging_input)

@@ -192,8 +192,10 @@ def test_every_quoted_figure_equals_the_engine(pages):
         for spec, text in page.figures:
             result = getattr(calculators, spec["fn"])(**spec["args"])
             if isinstance(result, list):
-                result = result[0]
-            expected = getattr(formatting, spec["format"])(getattr(result, spec["field"]))
+                result = result[spec.get("row", 0)]
+            for part in spec["field"].split("."):
+                result = getattr(result, part)
+            expected = getattr(formatting, spec["format"])(result)
             assert text == expected, f"{url}: figure {spec} shows {text}, engine says {expected}"
             count += 1
     assert count >= 10, "the prose should quote its figures through macros"
