@@ -28,6 +28,8 @@ def widget(kind: str, page_url: str) -> str:
     if kind not in registry.MODULES:
         raise WidgetBuildError(f"unknown widget {kind!r}: use one of {', '.join(registry.kinds())}")
     record = registry.get(kind)
+    if record.page and page_url != record.page:
+        raise WidgetBuildError(f"the {kind} widget lives on {record.page!r} (its links assume it), not {page_url!r}")
     values = record.defaults()
     base = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
 

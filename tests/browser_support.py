@@ -205,7 +205,7 @@ def apply_many(
     cases: list[tuple[dict, str | None]],
     add_options: bool = False,
     compact: bool = True,
-    timeout_ms: int = 10_000,
+    timeout_ms: int = BOOT_MS,
 ) -> list[dict]:
     """[(values, CPython's html or None)] -> one snapshot per case, after the widget answered it."""
     snaps = page.evaluate(

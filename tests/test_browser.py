@@ -265,7 +265,11 @@ def test_ladder_fill_and_read(calc):
 
     widget.locator('[name="venue"]').select_option("hyperliquid")  # 40x cap: rows above are greyed
     values = snapshot(page, "ladder")["values"]
-    wait_for_result(page, "ladder", cpython("ladder", values)["html"])
+    # A venue change refills the fields the visitor did not type in with that venue's own values.
+    expected = cpython("ladder", values, refill=True, touched=["leverage"])
+    assert expected["fields"]["maintenance_margin_rate"] == "1.25"  # Hyperliquid: half of 1/40
+    wait_for_result(page, "ladder", expected["html"])
+    expect(widget.locator('[name="maintenance_margin_rate"]')).to_have_value("1.25")
     assert widget.locator("tr.beyond-cap").count() == 59  # 41..99; 100 is "mine"
     assert_quiet(calc.watch)
 
@@ -874,7 +878,7 @@ def test_runtime_missing_falls_back_plainly(new_context, origin, missing):
     block(page, missing)
     page.goto(f"{origin}/calculators/")
     before = prerendered(page)
-    page.wait_for_selector(state("liquidation", "failed"), timeout=10_000)  # the others fail in 3-7 s
+    page.wait_for_selector(state("liquidation", "failed"), timeout=BOOT_MS)  # they fail in 3-7 s, well under it
     assert_fallback(page, before)
     assert watch.dialogs == []
 
@@ -990,7 +994,9 @@ def test_widgets_at_375_px(calc, pause_warm, screenshots):
     page.set_viewport_size(phone)
     try:
         widget = page.locator(PAUSE)
-        widget.locator("details summary").click()
+        details = widget.locator("details")
+        if details.get_attribute("open") is None:  # it may be open already (a field error opens it)
+            details.locator("summary").click()
         for name, value in GOOD_PAUSE.items():
             element = widget.locator(f'[name="{name}"]')
             element.select_option(value) if name in ("side", "venue") else element.fill(value)
@@ -1081,4 +1087,48 @@ def test_picking_a_venue_fills_its_own_starting_values_but_keeps_typed_ones(new_
     margin.evaluate("(field) => { field.value = 'abc'; field.dispatchEvent(new Event('input', {bubbles: true})); }")
     expect(page.locator(f'{LIQ} [data-error-for="margin"]')).not_to_be_empty()
     expect(margin).to_be_visible()  # the group opened so the visitor sees the error
+    assert_quiet(watch)
+
+
+def test_a_calculator_result_hands_its_position_to_the_pause_check_and_back(new_context, origin):
+    """Issue 10, item 5: "Write your pause for this trade" carries side, entry, leverage, quantity,
+    venue and rate; the pause check's liquidation check runs on them; its link returns them."""
+    watch = Watch()
+    page = open_page(new_context(), f"{origin}/calculators/", watch)
+    page.wait_for_selector(live("liquidation"), timeout=BOOT_MS)
+    values = dict(liquidation.WIDGET.defaults(), side="short", entry_price="3000", quantity="2", leverage="25")
+    apply(page, "liquidation", values, cpython("liquidation", values)["html"])
+    page.click(f'{LIQ} [data-out="to_pause"]')
+    page.wait_for_selector(f"{PAUSE}[data-runtime-state]")
+    assert page.url.startswith(f"{origin}/pause-protocol/#")
+    for name, value in (
+        ("side", "short"),
+        ("entry_price", "3000"),
+        ("quantity", "2"),
+        ("leverage", "25"),
+        ("venue", "binance"),
+        ("maintenance_margin_rate", "0.4"),
+    ):
+        expect(page.locator(f"{PAUSE} [name={name}]")).to_have_value(value)
+    expect(page.locator(f"{PAUSE} [name=leverage]")).to_be_visible()  # the filled-in group is open
+
+    page.fill(f"{PAUSE} [name=wrong_if]", WRONG)
+    page.fill(f"{PAUSE} [name=invalidation_price]", "3050")
+    page.fill(f"{PAUSE} [name=reason_to_wait]", WAIT)
+    check = page.locator(f'{PAUSE} [data-check="before_liquidation"]')
+    expect(check).to_have_class(re.compile(r"check-(pass|fail)"))  # it ran: not "Not checked"
+
+    back = page.locator(f'{PAUSE} [data-out="to_calculator"]')
+    href = back.get_attribute("href")
+    assert href and "stop_price=3050" in href and "side=short" in href
+    back.click()
+    page.wait_for_selector(live("liquidation"), timeout=BOOT_MS)
+    for name, value in (
+        ("side", "short"),
+        ("entry_price", "3000"),
+        ("quantity", "2"),
+        ("leverage", "25"),
+        ("stop_price", "3050"),
+    ):
+        expect(page.locator(f"{LIQ} [name={name}]")).to_have_value(value)
     assert_quiet(watch)

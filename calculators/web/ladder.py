@@ -118,4 +118,5 @@ WIDGET = Widget(
     behaviours=("live-on-start", "scroll-mine"),
     follows=("venue",),
     suggest=lambda values: starting_values(values, FIELDS),
+    page="calculators/",
 )

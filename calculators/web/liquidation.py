@@ -9,6 +9,7 @@ from ..markets import BTC, one_sigma_days
 from ..stops import planned_exit
 from ..tiers import PRESETS
 from ..venues import VENUES
+from . import handoff
 from .form import Field, all_errors, parse
 from .registry import Widget
 from .venue_values import percent_text, starting_values
@@ -245,6 +246,7 @@ def render_result(result, check) -> str:
     if result.warnings:
         items = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
         parts.append(f'<ul class="result-warnings" data-out="warnings">{items}</ul>')
+    parts.append(handoff.to_pause(result))
     return "".join(parts)
 
 
@@ -368,6 +370,7 @@ WIDGET = Widget(
     behaviours=("live-on-start", "share"),
     follows=("venue",),
     suggest=lambda values: starting_values(values, FIELDS),
+    page=handoff.CALCULATOR_PAGE,
 )
 
 

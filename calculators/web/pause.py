@@ -6,7 +6,7 @@ from .. import formatting as fmt
 from ..errors import InputError
 from ..pause import PAUSE_SECONDS, evaluate_pause
 from ..venues import VENUES
-from . import journal
+from . import handoff, journal
 from .form import Field, all_errors, parse
 from .registry import Widget
 from .venue_values import starting_values
@@ -122,8 +122,15 @@ def _seconds_paused(request: dict) -> float:
     return seconds if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) else 0
 
 
-def _verdict_extras(result, request: dict, values: dict) -> dict:
+def _with_values(computed, values: dict):
+    """compute()'s (result, errors) with the form values kept for the link back to the calculator."""
+    result, errors = computed
+    return (result, values), errors
+
+
+def _verdict_extras(answer, request: dict, values: dict) -> dict:
     """The verdict for the page's timer and, when the visitor submitted, the journal entry."""
+    result = answer[0]
     extras = {"verdict": result.verdict, "seconds_remaining": result.seconds_remaining}
     if request.get("save") and result.verdict != "pause":
         extras["entry"] = journal.make_entry(
@@ -138,11 +145,12 @@ WIDGET = Widget(
     prefix="pause",
     fields=FIELDS,
     groups=GROUPS,
-    compute=lambda values, request: compute(values, _seconds_paused(request)),
-    render=render_result,
+    compute=lambda values, request: _with_values(compute(values, _seconds_paused(request)), values),
+    render=lambda answer: render_result(answer[0]) + handoff.to_calculator(answer[1]),
     extras=_verdict_extras,
     placeholder=render_waiting,
-    behaviours=("timed", "journal"),
+    behaviours=("timed", "journal", "from-link"),
     follows=("venue",),
     suggest=lambda values: starting_values(values, FIELDS),
+    page=handoff.PAUSE_PAGE,
 )

@@ -22,6 +22,7 @@ SERVICES: Mapping[str, str] = {"journal": "journal"}
 BEHAVIOURS = {
     "live-on-start": "compute from the current inputs as soon as the runtime is ready",
     "share": "read the inputs from the URL fragment and keep the fragment up to date",
+    "from-link": "read the inputs from the URL fragment (a position handed over by another widget)",
     "timed": "count the pause from the first answer; submit saves the verdict to the journal",
     "journal": "the journal list with its export, import and delete buttons",
     "scroll-mine": "scroll the visitor's own row (tr.mine) into view inside its table box",
@@ -48,6 +49,9 @@ class Widget:
     # Fields whose change refills others (rendered as data-follows): the venue, whose own rate, fee
     # and contract `suggest` gives for the fields the visitor has not typed in.
     follows: tuple[str, ...] = ()
+    # The page the widget lives on: links between widgets (calculators/web/handoff.py) are relative
+    # to it, so the build refuses to place the widget anywhere else.
+    page: str = ""
     suggest: Callable[[dict[str, str]], dict[str, str]] | None = None
 
     def __post_init__(self) -> None:

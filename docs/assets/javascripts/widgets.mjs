@@ -115,7 +115,7 @@ function bind(root) {
     // answer that carried it is shown).
     touched: new Set(), follows: new Set((root.dataset.follows || "").split(" ").filter(Boolean)), refill: false };
   runtime.controllers.add(ctl);
-  if (does.has("share")) restoreFromUrl(ctl);
+  if (does.has("share") || does.has("from-link")) restoreFromUrl(ctl);
   showStatus(ctl);
 
   const begin = () => start(ctl);
@@ -287,6 +287,8 @@ function restoreFromUrl(ctl) {
       field.value = value;
     }
     ctl.touched.add(name);  // a shared link's values are the visitor's own: no venue refill over them
+    const group = field.closest && field.closest("details");
+    if (group) group.open = true;  // show what the link filled in, even inside a collapsed group
   }
   if ([...params.keys()].length) start(ctl);
 }
