@@ -5,6 +5,7 @@
 - `headers`: the Content-Security-Policy (hashes of exactly the inline scripts the build emitted),
   written into every page as a `<meta>` and into `_headers` under the site's own base path.
 - `discovery`: `robots.txt` pointing at the sitemap.
+- `notfound`: checks that the 404 page links everything under the base path (hosts serve it at any depth).
 
 `post_build` runs them in order. MkDocs calls it from `mkdocs_hooks.py`; an engine that reads
 mkdocs.yml but skips `hooks:` can run `python -m sitebuild SITE_DIR` after its own build.
@@ -14,7 +15,7 @@ import os
 import pathlib
 from urllib.parse import urlsplit
 
-from . import discovery, headers, offline, runtime
+from . import discovery, headers, notfound, offline, runtime
 
 DEPLOY_FLAG = "AHAMIRROR_DEPLOY"  # set by `make deploy-site`: a deploy must name its address
 
@@ -43,6 +44,7 @@ def post_build(site_dir: str | os.PathLike, site_url: str | None) -> str:
     runtime.publish(site)
     offline.write(site)
     discovery.write_robots(site, site_url)
+    notfound.check(site, base_path(site_url))
     return headers.apply(site, base_path(site_url), runtime.runtime_dir(), runtime.RUNTIME_FILES)
 
 
