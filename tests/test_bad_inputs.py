@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from calculators import TIER_PRESETS, InputError, leverage_ladder, liquidation_price
+from calculators import TIER_PRESETS, InputError, lending, leverage_ladder, liquidation_price
 
 ROOT = Path(__file__).resolve().parent.parent
 DROP = object()  # marks a field to leave out entirely
@@ -372,3 +372,129 @@ def test_cli_ladder_missing_venue_prints_error_json():
     done, output = run_cli("ladder", "--maintenance-margin-rate", "0.005", "--json")
     assert done.returncode == 2
     assert output == {"error": {"field": "venue", "message": output["error"]["message"]}}
+
+
+# ---------------------------------------------------------------------------------------------
+# Lending (calculators/lending.py): the same contract, with fields named by their place in the lists.
+# ---------------------------------------------------------------------------------------------
+
+GOOD_COLLATERAL = {"amount": 5, "price": 2_000, "liquidation_threshold": 0.8, "liquidation_bonus": 0.05}
+GOOD_LENDING = dict(protocol="aave-v3", collaterals=[GOOD_COLLATERAL], debts=[{"amount": 6_000, "price": 1}])
+
+
+def collateral(**changes):
+    entry = dict(GOOD_COLLATERAL)
+    for key, value in changes.items():
+        if value is DROP:
+            entry.pop(key, None)
+        else:
+            entry[key] = value
+    return [entry]
+
+
+LENDING_CASES = [
+    ("missing protocol", dict(protocol=DROP), "protocol"),
+    ("unknown protocol", dict(protocol="maker"), "protocol"),
+    ("protocol a number", dict(protocol=3), "protocol"),
+    ("missing collaterals", dict(collaterals=DROP), "collaterals"),
+    ("collaterals empty", dict(collaterals=[]), "collaterals"),
+    ("collaterals a string", dict(collaterals="5 ETH"), "collaterals"),
+    ("collaterals a dict", dict(collaterals=GOOD_COLLATERAL), "collaterals"),
+    ("collateral not a dict", dict(collaterals=[[5, 2_000, 0.8]]), "collaterals.0"),
+    ("collateral amount missing", dict(collaterals=collateral(amount=DROP)), "collaterals.0.amount"),
+    ("collateral amount a word", dict(collaterals=collateral(amount="five")), "collaterals.0.amount"),
+    ("collateral amount negative", dict(collaterals=collateral(amount=-1)), "collaterals.0.amount"),
+    ("collateral amount NaN", dict(collaterals=collateral(amount=math.nan)), "collaterals.0.amount"),
+    ("collateral price zero", dict(collaterals=collateral(price=0)), "collaterals.0.price"),
+    ("collateral price inf", dict(collaterals=collateral(price=math.inf)), "collaterals.0.price"),
+    ("collateral price True", dict(collaterals=collateral(price=True)), "collaterals.0.price"),
+    (
+        "threshold 1 on Aave",
+        dict(collaterals=collateral(liquidation_threshold=1)),
+        "collaterals.0.liquidation_threshold",
+    ),
+    (
+        "threshold as percent",
+        dict(collaterals=collateral(liquidation_threshold=80)),
+        "collaterals.0.liquidation_threshold",
+    ),
+    (
+        "threshold missing",
+        dict(collaterals=collateral(liquidation_threshold=DROP)),
+        "collaterals.0.liquidation_threshold",
+    ),
+    ("bonus missing on Aave", dict(collaterals=collateral(liquidation_bonus=DROP)), "collaterals.0.liquidation_bonus"),
+    ("bonus negative", dict(collaterals=collateral(liquidation_bonus=-0.05)), "collaterals.0.liquidation_bonus"),
+    (
+        "bonus too big for threshold",
+        dict(collaterals=collateral(liquidation_bonus=0.3)),
+        "collaterals.0.liquidation_bonus",
+    ),
+    ("factor on Aave", dict(collaterals=collateral(liquidation_factor=0.95)), "collaterals.0.liquidation_factor"),
+    ("unknown collateral field", dict(collaterals=collateral(lt=0.8)), "collaterals.0.lt"),
+    ("bonus on Compound", dict(protocol="compound-v3"), "collaterals.0.liquidation_bonus"),
+    (
+        "factor missing on Compound",
+        dict(protocol="compound-v3", collaterals=collateral(liquidation_bonus=DROP)),
+        "collaterals.0.liquidation_factor",
+    ),
+    (
+        "factor zero on Compound",
+        dict(protocol="compound-v3", collaterals=collateral(liquidation_bonus=DROP, liquidation_factor=0)),
+        "collaterals.0.liquidation_factor",
+    ),
+    ("bonus on Morpho", dict(protocol="morpho-blue"), "collaterals.0.liquidation_bonus"),
+    ("two debts on Compound", dict(protocol="compound-v3", debts=[{"amount": 1, "price": 1}] * 2), "debts"),
+    ("debts a number", dict(debts=6_000), "debts"),
+    ("debt price missing", dict(debts=[{"amount": 1, "price": 1}, {"amount": 6_000}]), "debts.1.price"),
+    ("debt amount a word", dict(debts=[{"amount": "lots", "price": 1}]), "debts.0.amount"),
+    ("debt price negative", dict(debts=[{"amount": 1, "price": -1}]), "debts.0.price"),
+    ("unknown debt field", dict(debts=[{"amount": 1, "price": 1, "rate": 0.05}]), "debts.0.rate"),
+    (
+        "products overflow",
+        dict(collaterals=collateral(amount=1e300, price=1e300)),
+        "collaterals.0.amount",
+    ),
+]
+
+
+@pytest.mark.parametrize("changes, field", [pytest.param(c, f, id=label) for label, c, f in LENDING_CASES])
+def test_bad_lending_input_raises_input_error(changes, field):
+    kwargs: dict[str, Any] = dict(GOOD_LENDING)
+    for key, value in changes.items():
+        if value is DROP:
+            kwargs.pop(key, None)
+        else:
+            kwargs[key] = value
+    for call in (lending.health_factor, lending.price_for_liquidation, lending.liquidation):
+        try:
+            call(**kwargs)
+        except InputError as error:
+            assert error.field == field, error.message
+            assert_plain_sentence(error.message)
+        except Exception as error:  # noqa: BLE001 - the point is that nothing else escapes
+            pytest.fail(f"{call.__name__} raised {type(error).__name__} ({error}) instead of InputError({field!r})")
+        else:
+            pytest.fail(f"{call.__name__} accepted a bad {field}")
+
+
+@pytest.mark.parametrize(
+    "call, keyword, value",
+    [
+        ("price_for_liquidation", "moving", "debts.3"),
+        ("price_for_liquidation", "moving", "collateral"),
+        ("price_for_liquidation", "moving", 0),
+        ("liquidation", "repay", "collaterals.0"),
+        ("liquidation", "seize", "collaterals.9"),
+    ],
+)
+def test_bad_lending_position_names(call, keyword, value):
+    book = dict(GOOD_LENDING, collaterals=collateral(price=1_000))  # liquidatable, so liquidation reads its targets
+    with pytest.raises(InputError) as error:
+        getattr(lending, call)(**book, **{keyword: value})
+    assert error.value.field == keyword
+    assert_plain_sentence(error.value.message)
+
+
+def test_good_lending_inputs_are_accepted():
+    assert lending.health_factor(**GOOD_LENDING).health_factor == pytest.approx(10_000 * 0.8 / 6_000)
