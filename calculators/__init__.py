@@ -4,6 +4,7 @@ Standard library only, no I/O at import: the same package renders build-time tab
 the visitor's browser under Pyodide, and is tested by pytest.
 """
 
+from . import lending
 from .engine import LiquidationResult, liquidation_price
 from .errors import InputError
 from .ladder import LadderRow, leverage_ladder
@@ -26,4 +27,5 @@ __all__ = [
     "PositionState",
     "Step",
     "build_position",
+    "lending",
 ]
