@@ -94,10 +94,15 @@ function snapshot(root, expected, compact) {
       return node ? (node.dataset.errorFor || "") : null;
     });
   }
+  // Material's instant navigation rewrites the page's links to absolute URLs (a link in a result
+  // shown when the page loaded, say): both sides are compared with absolute links.
+  const absolute = (node) => node.querySelectorAll("a[href]").forEach(
+    (link) => link.setAttribute("href", new URL(link.getAttribute("href"), location.href).href));
   let canonical = null;
   if (typeof expected === "string") {  // the browser's own serialisation of CPython's markup
     const template = document.createElement("template");
     template.innerHTML = expected;
+    absolute(template.content);
     canonical = template.innerHTML;
   }
   // Material's focus-visible polyfill marks the focused element (a link in the result, say):
@@ -109,6 +114,7 @@ function snapshot(root, expected, compact) {
   });
   // ...and on blur it takes the class away again, leaving class="" (Python never writes one).
   shown.querySelectorAll('[class=""]').forEach((element) => element.removeAttribute("class"));
+  absolute(shown);
   const html = shown.innerHTML;
   const text = root.textContent;
   const common = {
@@ -125,7 +131,7 @@ function snapshot(root, expected, compact) {
   }
   // Material's own script wraps every class-less table in two <div>s when a page loads; the
   // same markup without them, to compare what Python wrote with what the page shows.
-  const copy = result.cloneNode(true);
+  const copy = shown.cloneNode(true);
   copy.querySelectorAll(".md-typeset__scrollwrap").forEach(
     (wrap) => wrap.replaceWith(...wrap.querySelector(".md-typeset__table").childNodes));
   return Object.assign(common, {
@@ -188,9 +194,14 @@ APPLY_MANY = (
 
 REMOVE_ADDED_OPTIONS = """() => document.querySelectorAll("option[data-test-added]").forEach((o) => o.remove())"""
 
-CANONICAL = (
-    """(markup) => { const t = document.createElement("template"); t.innerHTML = markup; return t.innerHTML; }"""
-)
+# The browser's serialisation of markup, with absolute links as the snapshot compares them.
+CANONICAL = """(markup) => {
+  const t = document.createElement("template");
+  t.innerHTML = markup;
+  t.content.querySelectorAll("a[href]").forEach(
+    (link) => link.setAttribute("href", new URL(link.getAttribute("href"), location.href).href));
+  return t.innerHTML;
+}"""
 
 STORAGE = """() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)]))"""
 
