@@ -91,13 +91,16 @@ def stored_entries(page) -> list[dict]:
 
 def wait_stored(page, count: int, status: str | None = None, message: str = "the journal to settle"):
     """Wait until storage holds `count` entries (and the page's journal status reads `status`)."""
+    seen = {}
 
     def settled():
-        if len(stored_entries(page)) != count:
-            return False
-        return status is None or page.locator(STATUS).inner_text() == status
+        seen["count"], seen["status"] = len(stored_entries(page)), page.locator(STATUS).inner_text()
+        return seen["count"] == count and (status is None or seen["status"] == status)
 
-    wait_until(settled, BOOT_MS / 1000, message=message, page=page)
+    try:
+        wait_until(settled, BOOT_MS / 1000, message=message, page=page)
+    except AssertionError as error:
+        raise AssertionError(f"{error}: wanted {count} entries and {status!r}, last saw {seen}") from None
 
 
 def submit_check(page, wrong_if: str):
