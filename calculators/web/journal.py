@@ -1,14 +1,27 @@
-"""The pause journal's data: entries, loading what storage holds, export and import.
+"""The pause journal's data: entries, reading what storage holds, every change to it, export and import.
 
 The browser keeps the journal in localStorage as JSON text; everything about its shape lives
-here. Export and import are lossless: every entry is a flat record of strings, and CSV cells
-that a spreadsheet would run as a formula are escaped with a leading apostrophe, reversibly.
+here. The page reads the stored text inside its journal lock, sends it here with the action, and
+writes back exactly what this module answers (`write`), so each action applies to the latest
+stored journal. Nothing here ever drops an entry silently:
+
+- an entry that cannot be read is kept aside by the page, untouched, before the journal is
+  rewritten (the page says "kept aside" only when that copy was written);
+- the journal holds at most MAX_ENTRIES entries, and an action that would take it over the limit
+  changes nothing and says so, with the numbers (the visitor can export, delete, then retry);
+- an import reports what it added, what was already there, what clashed with an entry already
+  there (the one already there is kept), and what could not be read.
+
+Export and import are lossless: every entry is a flat record of strings, and CSV cells that a
+spreadsheet would run as a formula are escaped with a leading apostrophe, reversibly.
 """
 
 import csv
 import html
 import io
 import json
+import re
+from dataclasses import dataclass, field
 from typing import TypeGuard
 
 SCHEMA = "ahamirror.pause-journal.v1"
@@ -33,9 +46,22 @@ FIELDS = (
 )
 REQUIRED = ("id", "saved_at", "verdict")
 VERDICTS = ("ready", "pause", "not-ready")
+VERDICT_LABELS = {"ready": "Ready", "pause": "Paused", "not-ready": "Not ready"}
 MAX_CELL = 2000
 MAX_ENTRIES = 1000
+# A journal this site wrote is three levels deep ({"entries": [{...}]}). Deeper text is refused
+# before json.loads sees it: Pyodide's stack is small, and a deep enough array crashes it.
+MAX_DEPTH = 50
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+EMPTY = "No checks saved yet. Each completed check is kept here, in this browser only."
+STORAGE_FULL_SENTENCE = "This browser's storage for this site is full"
+MAKE_ROOM = "Export the journal (JSON or CSV), then delete entries you no longer need to make room"
+
+
+Entry = dict[str, str]
 
 
 def make_entry(entry_id: str, saved_at: str, values: dict, verdict: str, headline: str) -> dict:
@@ -44,7 +70,10 @@ def make_entry(entry_id: str, saved_at: str, values: dict, verdict: str, headlin
     return entry
 
 
-def valid(entry: object) -> TypeGuard[dict[str, str]]:
+def valid(entry: object) -> TypeGuard[Entry]:
+    """An entry this site can show and export: the required fields are non-empty strings, the
+    verdict is one it knows, every other field is an optional string (render() fills in what is
+    missing), and there is nothing it does not know."""
     return (
         isinstance(entry, dict)
         and all(isinstance(entry.get(k), str) and entry.get(k) for k in REQUIRED)
@@ -54,46 +83,113 @@ def valid(entry: object) -> TypeGuard[dict[str, str]]:
     )
 
 
-def load(stored: str | None) -> tuple[list[dict], str]:
-    """(entries, problem) from what localStorage held. `problem` is '' when all was well; when
-    not, the caller keeps the raw text aside and stores only the good entries."""
-    if not stored:
-        return [], ""
+# --- reading JSON text safely --------------------------------------------------------------------
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply the brackets in JSON text nest, strings left out (a bracket inside a string
+    is text). Counts only: it does not check the text is JSON."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(_JSON_STRING.sub("", text)):
+        if match.group() in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+class Unreadable(ValueError):
+    """JSON text that cannot be read, with the reason in words."""
+
+
+def parse_json(text: str) -> object:
+    """json.loads, with the depth checked first (and RecursionError caught all the same)."""
+    if nesting_depth(text) > MAX_DEPTH:
+        raise Unreadable(f"it is nested more than {MAX_DEPTH} levels deep, which no journal from this site is")
     try:
-        data = json.loads(stored)
+        return json.loads(text)
+    except RecursionError:
+        raise Unreadable("it is nested too deeply to read") from None
     except ValueError:
+        raise Unreadable("it is not valid JSON") from None
+
+
+# --- what storage holds --------------------------------------------------------------------------
+
+
+@dataclass
+class Stored:
+    """What the journal's storage key held: the readable entries, and what could not be read.
+    `whole` is the reason the text as a whole could not be read ('' when it could); `unreadable`
+    counts the entries inside a readable journal that could not be read."""
+
+    entries: list[Entry] = field(default_factory=list)
+    unreadable: int = 0
+    whole: str = ""
+
+    @property
+    def damaged(self) -> bool:
+        return bool(self.whole or self.unreadable)
+
+    def problem(self, kept_aside: bool = True) -> str:
+        """The visitor's explanation: what could not be read, and what became of it."""
+        if not self.damaged:
+            return ""
+        if self.whole:
+            what, it = f"The saved journal could not be read ({self.whole}).", "it"
+        else:
+            n = self.unreadable
+            what = f"{_plural(n, 'saved journal entry', 'saved journal entries')} could not be read"
+            it = "it" if n == 1 else "they"
+            if kept_aside:
+                was = "was" if n == 1 else "were"
+                return f"{what} and {was} kept aside, untouched{'; the rest are below.' if self.entries else '.'}"
+            what += f"{' (the rest are below)' if self.entries else ''}."
+        if kept_aside:
+            return f"{what} It was kept aside, untouched, and a new journal started."
         return (
-            [],
-            "The saved journal could not be read (it is not valid JSON). "
-            "It was kept aside, untouched, and a new journal started.",
+            f"{what} {STORAGE_FULL_SENTENCE}, so {it} could not be kept aside: the journal was left as it is, "
+            "untouched, and nothing new can be saved until there is room."
         )
+
+
+def read_stored(text: str | None) -> Stored:
+    if not text:
+        return Stored()
+    try:
+        data = parse_json(text)
+    except Unreadable as error:
+        return Stored(whole=str(error))
+    items = _entry_list(data)
+    if items is None:
+        return Stored(whole="it is not in a format this site wrote")
+    good = [e for e in items if valid(e)]
+    return Stored(entries=good, unreadable=len(items) - len(good))
+
+
+def _entry_list(data: object) -> list | None:
     if isinstance(data, dict) and data.get("schema") == SCHEMA:
         data = data.get("entries")
-    if not isinstance(data, list):
-        return (
-            [],
-            "The saved journal is not in a format this site wrote. "
-            "It was kept aside, untouched, and a new journal started.",
-        )
-    good = [e for e in data if valid(e)]
-    bad = len(data) - len(good)
-    if bad:
-        what = (
-            "1 saved journal entry could not be read and was"
-            if bad == 1
-            else f"{bad} saved journal entries could not be read and were"
-        )
-        rest = "; the rest are below." if good else "."
-        return good[:MAX_ENTRIES], f"{what} kept aside, untouched{rest}"
-    return good[:MAX_ENTRIES], ""
+    return data if isinstance(data, list) else None
 
 
-def dump(entries: list[dict]) -> str:
+def load(stored: str | None) -> tuple[list[Entry], str]:
+    """(readable entries, problem) from what localStorage held; `problem` is '' when all was well.
+    Nothing is cut: a journal over MAX_ENTRIES (written elsewhere) is shown whole, it only cannot grow."""
+    found = read_stored(stored)
+    return found.entries, found.problem()
+
+
+def dump(entries: list[Entry]) -> str:
     """What localStorage stores (and the JSON export): a versioned envelope."""
     return json.dumps({"schema": SCHEMA, "entries": entries}, ensure_ascii=False)
 
 
-def to_csv(entries: list[dict]) -> str:
+# --- export and import ---------------------------------------------------------------------------
+
+
+def to_csv(entries: list[Entry]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(FIELDS)
@@ -102,17 +198,22 @@ def to_csv(entries: list[dict]) -> str:
     return out.getvalue()
 
 
-def parse_import(text: str) -> tuple[list[dict], int, str]:
+def parse_import(text: str) -> tuple[list[Entry], int, str]:
     """(entries, rejected count, problem) from an exported JSON or CSV file's text."""
     text = (text or "").lstrip("\ufeff")
     if not text.strip():
         return [], 0, "The file is empty."
     if text.lstrip()[:1] in "[{":
-        entries, problem = load(text)
-        if problem and not entries:
+        try:
+            items = _entry_list(parse_json(text))
+        except Unreadable as error:
+            return [], 0, f"This file could not be read as a journal ({error})."
+        if items is None:
             return [], 0, "This file is not a journal exported from this site."
-        rejected = 0 if not problem else _count_rejected(text, entries)
-        return entries, rejected, ""
+        good = [e for e in items if valid(e)]
+        if items and not good:
+            return [], 0, "This file is not a journal exported from this site (none of its entries could be read)."
+        return good, len(items) - len(good), ""
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error:
@@ -131,51 +232,108 @@ def parse_import(text: str) -> tuple[list[dict], int, str]:
     return entries, rejected, ""
 
 
-def merge(existing: list[dict], incoming: list[dict]) -> list[dict]:
-    """Imported entries join the journal; an entry already there (same id) is not doubled."""
-    seen = {e["id"] for e in existing}
-    merged = list(existing)
-    for e in incoming:
-        if e["id"] not in seen:
-            seen.add(e["id"])
-            merged.append(e)
-    return sorted(merged, key=lambda e: e["saved_at"], reverse=True)[:MAX_ENTRIES]
+@dataclass
+class Merge:
+    """The outcome of adding entries to a journal, counted."""
+
+    entries: list[Entry]
+    added: int = 0
+    duplicates: int = 0  # same id and same content as an entry already there: kept once
+    conflicts: int = 0  # same id, different content: the entry already there is kept
+    refused: int = 0  # new entries not added because the journal would pass MAX_ENTRIES
 
 
-def remove(entries: list[dict], entry_id: str) -> list[dict]:
+def merge(existing: list[Entry], incoming: list[Entry]) -> Merge:
+    """Entries join the journal, all or none: if the new ones would take it past MAX_ENTRIES, none
+    is added (`refused` counts them) and the journal is returned as it was."""
+    by_id = {e["id"]: e for e in existing}
+    fresh: list[Entry] = []
+    duplicates = conflicts = 0
+    for entry in incoming:
+        there = by_id.get(entry["id"])
+        if there is None:
+            by_id[entry["id"]] = entry
+            fresh.append(entry)
+        elif _same(there, entry):
+            duplicates += 1
+        else:
+            conflicts += 1
+    if len(existing) + len(fresh) > MAX_ENTRIES:
+        return Merge(list(existing), 0, duplicates, conflicts, refused=len(fresh))
+    merged = sorted([*existing, *fresh], key=lambda e: e["saved_at"], reverse=True)
+    return Merge(merged, len(fresh), duplicates, conflicts)
+
+
+def _same(a: Entry, b: Entry) -> bool:
+    return all(a.get(name, "") == b.get(name, "") for name in FIELDS)
+
+
+def remove(entries: list[Entry], entry_id: str) -> list[Entry]:
     return [e for e in entries if e["id"] != entry_id]
 
 
-def render(entries: list[dict]) -> str:
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def import_message(outcome: Merge, rejected: int, existing: int) -> str:
+    """Every entry of the file accounted for: added, already there, clashing, unreadable, refused."""
+    details = []
+    if outcome.duplicates:
+        details.append(f"{outcome.duplicates} {'was' if outcome.duplicates == 1 else 'were'} already in the journal")
+    if outcome.conflicts:
+        details.append(
+            f"{_plural(outcome.conflicts, 'has', 'have')} the id of an entry already in the journal but different "
+            f"content; the one already in the journal was kept"
+        )
+    if rejected:
+        details.append(f"{rejected} could not be read")
+    tail = "; ".join(details)
+    if outcome.refused:
+        total = existing + outcome.refused
+        new = _plural(outcome.refused, "new entry", "new entries")
+        head = (
+            f"Nothing was imported: the file has {new} and the journal "
+            f"holds {existing}, which would make {total}, over the limit of {MAX_ENTRIES}. {MAKE_ROOM} (at least "
+            f"{total - MAX_ENTRIES}), then import the file again."
+        )
+        return head + (f" Also in the file: {tail}." if tail else "")
+    head = f"Imported {_plural(outcome.added, 'entry', 'entries')}"
+    return head + (f"; {tail}." if tail else ".")
+
+
+# --- showing the journal -------------------------------------------------------------------------
+
+
+def render(entries: list[Entry]) -> str:
+    """The list's markup. Takes only entries valid() accepted; the optional fields may be missing."""
     if not entries:
-        return (
-            '<ol class="journal" data-out="journal"></ol><p class="journal-empty">'
-            "No checks saved yet. Each completed check is kept here, in this browser only.</p>"
-        )
-    items = []
-    for e in entries:
-        saved = html.escape(e["saved_at"][:16].replace("T", " "))
-        label = {"ready": "Ready", "pause": "Paused", "not-ready": "Not ready"}[e["verdict"]]
-        wrong = f"<p><strong>Wrong if:</strong> {html.escape(e['wrong_if'])}</p>" if e.get("wrong_if") else ""
-        price = (
-            f"<p><strong>Invalid at:</strong> {html.escape(e['invalidation_price'])}</p>"
-            if e.get("invalidation_price")
-            else ""
-        )
-        wait = (
-            f"<p><strong>Reason to wait:</strong> {html.escape(e['reason_to_wait'])}</p>"
-            if e.get("reason_to_wait")
-            else ""
-        )
-        items.append(
-            f'<li data-entry-id="{html.escape(e["id"])}"><div class="journal-head">'
-            f'<span class="verdict-badge verdict-{e["verdict"]}">{label}</span> '
-            f'<time datetime="{html.escape(e["saved_at"])}">{saved} UTC</time>'
-            f'<button type="button" class="journal-delete" data-action="delete" data-id="{html.escape(e["id"])}" '
-            f'aria-label="Delete the entry saved {saved}">Delete</button></div>'
-            f'<p class="journal-headline">{html.escape(e["headline"])}</p>{wrong}{price}{wait}</li>'
-        )
-    return f'<ol class="journal" data-out="journal">{"".join(items)}</ol>'
+        return f'<ol class="journal" data-out="journal"></ol><p class="journal-empty">{EMPTY}</p>'
+    return f'<ol class="journal" data-out="journal">{"".join(_render_entry(e) for e in entries)}</ol>'
+
+
+def _render_entry(e: Entry) -> str:
+    entry_id = html.escape(e["id"])
+    saved_at = e["saved_at"]
+    saved = html.escape(saved_at[:16].replace("T", " "))
+    parts = [
+        f'<li data-entry-id="{entry_id}"><div class="journal-head">'
+        f'<span class="verdict-badge verdict-{e["verdict"]}">{VERDICT_LABELS[e["verdict"]]}</span> '
+        f'<time datetime="{html.escape(saved_at)}">{saved} UTC</time>'
+        f'<button type="button" class="journal-delete" data-action="delete" data-id="{entry_id}" '
+        f'aria-label="Delete the entry saved {saved}">Delete</button></div>'
+    ]
+    if e.get("headline"):
+        parts.append(f'<p class="journal-headline">{html.escape(e["headline"])}</p>')
+    for name, label in (
+        ("wrong_if", "Wrong if"),
+        ("invalidation_price", "Invalid at"),
+        ("reason_to_wait", "Reason to wait"),
+    ):
+        if e.get(name):
+            parts.append(f"<p><strong>{label}:</strong> {html.escape(e[name])}</p>")
+    parts.append("</li>")
+    return "".join(parts)
 
 
 def _escape(value: str) -> str:
@@ -186,49 +344,116 @@ def _unescape(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
 
 
-def _count_rejected(text: str, entries: list[dict]) -> int:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return 0
-    data = data.get("entries", []) if isinstance(data, dict) else data
-    return max(0, len(data) - len(entries)) if isinstance(data, list) else 0
+# --- the page's actions --------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """What an action makes of the journal: the new entries, whether storage must be rewritten,
+    the message when it was, and how to say it was not (`failed`, `grows`: whether making room helps)."""
+
+    entries: list[Entry]
+    changed: bool
+    done: str
+    failed: str = "Nothing was changed"
+    grows: bool = False
+
+
+def _add(found: Stored, request: dict) -> Change:
+    entry = request.get("entry")
+    if not valid(entry):
+        return Change(found.entries, False, "This check could not be saved: it is not a journal entry.")
+    outcome = merge(found.entries, [entry])
+    if outcome.refused:
+        done = (
+            f"Not saved: the journal already holds {len(found.entries)} entries, and its limit is {MAX_ENTRIES}. "
+            f"{MAKE_ROOM}, then check again."
+        )
+        return Change(found.entries, False, done)
+    if outcome.duplicates or outcome.conflicts:
+        return Change(found.entries, False, "This check is already in your journal.")
+    return Change(outcome.entries, True, "Saved to your journal.", "Not saved", grows=True)
+
+
+def _delete(found: Stored, request: dict) -> Change:
+    kept = remove(found.entries, str(request.get("id", "")))
+    if len(kept) == len(found.entries):
+        return Change(found.entries, False, "That entry was already deleted.")
+    return Change(kept, True, "Entry deleted.", "The entry was not deleted")
+
+
+def _clear(found: Stored, request: dict) -> Change:
+    return Change([], True, "Journal cleared.", "The journal was not cleared")
+
+
+def _import(found: Stored, request: dict) -> Change:
+    sent = request.get("text")
+    incoming, rejected, problem = parse_import(sent if isinstance(sent, str) else "")
+    if problem:
+        return Change(found.entries, False, problem)
+    outcome = merge(found.entries, incoming)
+    message = import_message(outcome, rejected, len(found.entries))
+    return Change(outcome.entries, outcome.added > 0, message, "Nothing was imported", grows=True)
+
+
+def _load(found: Stored, request: dict) -> Change:
+    return Change(found.entries, False, "")
+
+
+ACTIONS = {"load": _load, "add": _add, "delete": _delete, "clear": _clear, "import": _import}
 
 
 def respond(request: dict) -> dict:
-    """The journal's storage actions, for the worker (see registry.SERVICES). Entries arrive and
-    leave as data; the page keeps them in localStorage."""
+    """The journal's storage actions, for the worker (see registry.SERVICES).
+
+    The request carries `stored`, the text the page just read from storage under its lock. The
+    answer says what to show (`html`, `message`) and, when storage must change, `write` (the new
+    text) and `keep_aside` (first copy the text read, untouched, to a kept-aside key). If either
+    write fails, the page changes nothing, shows `html_as_stored` and says `if_full`."""
     action = request.get("action")
-    if action == "load":
-        stored = request.get("stored")
-        entries, problem = load(stored if isinstance(stored, str) else None)
-        return {"ok": True, "entries": entries, "problem": problem, "stored": dump(entries), "html": render(entries)}
-    entries, _ = load(dump(request.get("entries") or []))
-    if action == "add":
-        entry = request.get("entry")
-        entries = merge(entries, [entry] if valid(entry) else [])
-    elif action == "delete":
-        entries = remove(entries, str(request.get("id", "")))
-    elif action == "clear":
-        entries = []
-    elif action == "export":
-        text = to_csv(entries) if request.get("format") == "csv" else dump(entries)
-        return {"ok": True, "text": text}
-    elif action == "import":
-        sent = request.get("text")
-        text = sent if isinstance(sent, str) else ""
-        incoming, rejected, problem = parse_import(text)
-        if problem:
-            return {"ok": False, "errors": {"_": problem}}
-        before = len(entries)
-        entries = merge(entries, incoming)
-        added = len(entries) - before
-        message = (
-            f"Imported {added} entr{'y' if added == 1 else 'ies'}"
-            + (f"; {rejected} could not be read" if rejected else "")
-            + "."
-        )
-        return {"ok": True, "entries": entries, "stored": dump(entries), "html": render(entries), "message": message}
-    else:
+    sent = request.get("stored")
+    found = read_stored(sent if isinstance(sent, str) else None)
+    if action == "export":
+        return _export(found, request)
+    act = ACTIONS.get(action) if isinstance(action, str) else None
+    if act is None:
         return {"ok": False, "errors": {"_": "Unknown journal action."}}
-    return {"ok": True, "entries": entries, "stored": dump(entries), "html": render(entries)}
+    change = act(found, request)
+    # Clearing deletes everything the key holds, readable or not, as the visitor asked; any other
+    # change to a damaged journal first keeps the damaged text aside, and repairs it.
+    repair = found.damaged and action != "clear"
+    write = change.changed or repair
+    message = change.done
+    if repair:
+        message = " ".join(part for part in (message, found.problem(kept_aside=True)) if part)
+    response: dict = {
+        "ok": True,
+        "html": render(change.entries),
+        "count": len(change.entries),
+        "message": message,
+        "write": dump(change.entries) if write else None,
+        "keep_aside": repair,
+    }
+    if write:
+        # The page keeps the damaged text aside before writing, and takes that copy back if the
+        # write then fails: after any failure nothing was kept aside and nothing changed.
+        if action == "load":
+            response["if_full"] = found.problem(kept_aside=False)
+        elif repair:
+            response["if_full"] = f"{change.failed}. {found.problem(kept_aside=False)}"
+        else:
+            room = f" {MAKE_ROOM}." if change.grows else ""
+            full = STORAGE_FULL_SENTENCE.lower()
+            response["if_full"] = f"{change.failed}: {full}, so the journal is unchanged.{room}"
+        response["html_as_stored"] = render(found.entries)
+    return response
+
+
+def _export(found: Stored, request: dict) -> dict:
+    csv_wanted = request.get("format") == "csv"
+    text = to_csv(found.entries) if csv_wanted else dump(found.entries)
+    n = len(found.entries)
+    message = f"Exported {_plural(n, 'entry', 'entries')} as {'CSV' if csv_wanted else 'JSON'}."
+    if found.damaged:
+        message += " What could not be read is not in the file."
+    return {"ok": True, "text": text, "count": n, "message": message}

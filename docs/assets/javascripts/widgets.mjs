@@ -308,6 +308,25 @@ function writeUrl(ctl) {
 }
 
 // --- the pause protocol's verdict and journal ----------------------------------------------------
+// Every journal action reads the stored journal, has Python work out the new one (journal.py:
+// merging, validation, every message) and writes back what Python answered. Two actions running
+// at once would each start from the same stored text and the later write would undo the earlier
+// one, so they run one at a time: one queue per page and, across this site's tabs, the
+// "ahamirror-journal" Web Lock where the browser has it. Each action reads localStorage inside the
+// lock, so it always applies to the latest stored journal; a tab that did not make a change hears
+// of it through the storage event and shows the list again.
+
+const JOURNAL_LOCK = "ahamirror-journal";
+const journalQueue = { tail: Promise.resolve() };
+const NEEDS_RUNTIME = "This needs the live calculator, which could not start.";
+const STORAGE_BLOCKED = "This browser does not allow local storage here, so checks cannot be saved.";
+
+function serialised(task) {
+  const locked = () => (navigator.locks && navigator.locks.request ? navigator.locks.request(JOURNAL_LOCK, () => task()) : task());
+  const run = journalQueue.tail.then(locked);
+  journalQueue.tail = run.catch(() => {});
+  return run;
+}
 
 function afterVerdict(ctl, response, options) {
   clearTimeout(ctl.timer);
@@ -315,69 +334,175 @@ function afterVerdict(ctl, response, options) {
     // The answers hold up but the pause is not over: ask again when it is.
     ctl.timer = setTimeout(() => recalc(ctl, { save: true }), response.seconds_remaining * 1000 + 50);
   }
-  if (response.entry) journalAction(ctl, { action: "add", entry: response.entry }, "Saved to your journal.");
+  if (response.ok && response.entry) journalAction(ctl, { action: "add", entry: response.entry });
 }
 
 function bindJournal(ctl) {
+  const key = ctl.root.dataset.journalKey;
+  const heading = ctl.root.querySelector(".journal-title");
+  if (heading) heading.tabIndex = -1;  // where focus goes when the last entry is deleted
+  const empty = ctl.root.querySelector("[data-journal] .journal-empty");
+  ctl.emptyText = empty ? empty.textContent : "";
   ctl.root.addEventListener("click", (event) => {
     const button = event.target.closest("[data-action]");
     if (!button || !ctl.root.contains(button)) return;
     const action = button.dataset.action;
     if (action === "delete" && confirm("Delete this journal entry? This cannot be undone.")) {
-      journalAction(ctl, { action: "delete", id: button.dataset.id }, "Entry deleted.");
+      journalAction(ctl, { action: "delete", id: button.dataset.id });
     } else if (action === "clear" && confirm("Delete every entry in your pause journal? This cannot be undone.")) {
-      journalAction(ctl, { action: "clear" }, "Journal cleared.");
+      clearJournal(ctl);
     } else if (action === "export-json" || action === "export-csv") {
       exportJournal(ctl, action === "export-csv" ? "csv" : "json");
     }
   });
   const picker = ctl.root.querySelector('input[type="file"][data-action="import"]');
-  picker.addEventListener("change", async () => {
+  picker.addEventListener("change", () => {
     const file = picker.files && picker.files[0];
     if (!file) return;
-    const text = await file.text();
+    // Queued now, in the order the visitor acted; the file is read once it is this action's turn.
+    journalStatus(ctl, "Importing the file...");
+    journalAction(ctl, () => file.text().then((text) => ({ action: "import", text })),
+      "Import needs the live calculator, which could not start.");
     picker.value = "";
-    start(ctl);
-    runtime.ready.then(() => journalAction(ctl, { action: "import", text }), () => journalStatus(ctl, "Import needs the live calculator, which could not start."));
   });
+  const refresh = (event) => {
+    if (!ctl.root.isConnected) { window.removeEventListener("storage", refresh); return; }
+    if (event.key !== null && event.key !== key) return;  // null: another tab cleared this site's storage
+    if (runtime.state === "ready") serialised(() => applyJournal(ctl, { action: "load" }));
+    else journalPending(ctl);
+  };
+  window.addEventListener("storage", refresh);
+  // Until Python has shown the journal, say what storage holds; and if the runtime cannot start, say
+  // why the journal is not shown (showStatus marks every change of state on the widget).
+  new MutationObserver(() => {
+    if (ctl.journalState === runtime.state) return;
+    ctl.journalState = runtime.state;
+    journalPending(ctl);
+  }).observe(ctl.root, { attributes: true, attributeFilter: ["data-runtime-state"] });
+  journalPending(ctl);
 }
 
-async function loadJournal(ctl) {
-  const JOURNAL_KEY = ctl.root.dataset.journalKey;
-  let stored = null;
-  try {
-    stored = localStorage.getItem(JOURNAL_KEY);
-  } catch (error) {
-    journalStatus(ctl, "This browser does not allow local storage here, so checks cannot be saved.");
+function loadJournal(ctl) {
+  return journalAction(ctl, { action: "load" });
+}
+
+function journalAction(ctl, request, unavailable = NEEDS_RUNTIME) {
+  start(ctl);
+  if (runtime.state !== "ready") {
+    return runtime.ready.then(() => journalAction(ctl, request, unavailable), () => journalStatus(ctl, unavailable));
   }
-  const response = await call({ widget: "journal", action: "load", stored });
-  if (response.problem) {
+  return serialised(() => applyJournal(ctl, request));
+}
+
+async function applyJournal(ctl, request) {
+  const key = ctl.root.dataset.journalKey;
+  let body = request;
+  if (typeof request === "function") {
     try {
-      // Keep what could not be read, untouched, under its own key; never throw it away.
-      localStorage.setItem(`${JOURNAL_KEY}:kept-aside:${new Date().toISOString()}`, stored);
-      localStorage.setItem(JOURNAL_KEY, response.stored);
-    } catch (error) { /* storage full or blocked: the message below still explains */ }
-    journalStatus(ctl, response.problem);
+      body = await request();
+    } catch (error) {
+      journalStatus(ctl, "The file could not be read.");
+      return;
+    }
   }
-  ctl.entries = response.entries;
-  ctl.root.querySelector("[data-journal]").innerHTML = response.html;
+  let stored;
+  try {
+    stored = localStorage.getItem(key);
+  } catch (error) {
+    journalStatus(ctl, STORAGE_BLOCKED);
+    return;
+  }
+  const response = await call({ widget: "journal", ...body, stored });
+  if (!response || !response.ok) {
+    journalStatus(ctl, (response && response.errors && response.errors._) || "That did not work.");
+    return;
+  }
+  if (typeof response.write === "string" && !writeJournal(key, stored, response)) {
+    // Storage refused: nothing changed, and the list shows what storage still holds.
+    showJournal(ctl, response.html_as_stored);
+    journalStatus(ctl, response.if_full);
+    return;
+  }
+  showJournal(ctl, response.html);
+  if (response.message || body.action !== "load") journalStatus(ctl, response.message);
 }
 
-async function journalAction(ctl, request, done) {
-  const response = await call({ widget: "journal", entries: ctl.entries, ...request });
-  if (!response.ok) {
-    journalStatus(ctl, (response.errors && response.errors._) || "That did not work.");
-    return;
-  }
-  ctl.entries = response.entries;
+function writeJournal(key, stored, response) {
+  // What could not be read is first copied aside, untouched; if either write fails, that copy is
+  // taken back, so after a failure storage is exactly as it was (and nothing claims "kept aside").
+  let aside = null;
   try {
-    localStorage.setItem(ctl.root.dataset.journalKey, response.stored);
+    if (response.keep_aside && stored !== null) {
+      aside = `${key}:kept-aside:${new Date().toISOString()}`;
+      for (let n = 2; localStorage.getItem(aside) !== null; n++) aside = `${key}:kept-aside:${new Date().toISOString()}-${n}`;
+      localStorage.setItem(aside, stored);
+    }
+    localStorage.setItem(key, response.write);
+    return true;
   } catch (error) {
-    journalStatus(ctl, "Could not save to this browser's storage (it may be full or blocked).");
+    try { if (aside) localStorage.removeItem(aside); } catch (ignored) { /* blocked: nothing was written */ }
+    return false;
+  }
+}
+
+function showJournal(ctl, html) {
+  // Markup built by Python, every value escaped there. Focus on a Delete button survives the
+  // redraw: on the same entry if it is still there, else on the next entry's, the previous one's,
+  // or the list's heading when the list is empty (never lost to the page's <body>).
+  const box = ctl.root.querySelector("[data-journal]");
+  const active = document.activeElement;
+  const item = active && box.contains(active) ? active.closest("li[data-entry-id]") : null;
+  const index = item ? [...box.querySelectorAll("li[data-entry-id]")].indexOf(item) : -1;
+  box.innerHTML = html;
+  ctl.journalShown = true;
+  if (!item) return;
+  const buttons = [...box.querySelectorAll('button[data-action="delete"]')];
+  const target = buttons.find((button) => button.dataset.id === item.dataset.entryId)
+    || buttons[index] || buttons[buttons.length - 1] || ctl.root.querySelector(".journal-title");
+  if (target) target.focus();
+}
+
+function journalPending(ctl) {
+  // Before Python shows the journal the list is the build's empty one: it must not claim "no
+  // checks saved" while storage holds some. Counting only (no validation: that is Python's).
+  if (ctl.journalShown) return;
+  const empty = ctl.root.querySelector("[data-journal] .journal-empty");
+  if (!empty) return;
+  let count = 0;
+  try {
+    const text = localStorage.getItem(ctl.root.dataset.journalKey);
+    if (text) {
+      count = null;
+      const data = JSON.parse(text);
+      const list = Array.isArray(data) ? data : data && data.entries;
+      if (Array.isArray(list)) count = list.length;
+    }
+  } catch (error) { /* unreadable or blocked: count stays unknown (null) or 0 */ }
+  if (count === 0) {
+    empty.textContent = ctl.emptyText;
     return;
   }
-  ctl.root.querySelector("[data-journal]").innerHTML = response.html;
-  journalStatus(ctl, response.message || done || "");
+  const held = count === null ? "a saved journal" : `${count} saved journal entr${count === 1 ? "y" : "ies"}`;
+  empty.textContent = runtime.state === "failed"
+    ? `The journal cannot be shown until the calculator starts, and it could not start (${runtime.message}). ` +
+      `This browser holds ${held}; nothing has been deleted.`
+    : `This browser holds ${held}; the journal is shown once the calculator has started.`;
+}
+
+async function clearJournal(ctl) {
+  start(ctl);
+  if (await runtime.ready.then(() => true, () => false)) return journalAction(ctl, { action: "clear" });
+  // Without the runtime the journal cannot be shown, but deleting it needs no Python.
+  return serialised(() => {
+    try {
+      localStorage.removeItem(ctl.root.dataset.journalKey);
+    } catch (error) {
+      journalStatus(ctl, STORAGE_BLOCKED);
+      return;
+    }
+    journalPending(ctl);
+    journalStatus(ctl, "Journal cleared.");
+  });
 }
 
 async function exportJournal(ctl, format) {
@@ -388,16 +513,29 @@ async function exportJournal(ctl, format) {
     journalStatus(ctl, "Export needs the live calculator, which could not start.");
     return;
   }
-  const response = await call({ widget: "journal", action: "export", format, entries: ctl.entries });
-  const type = format === "csv" ? "text/csv" : "application/json";
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([response.text], { type }));
-  link.download = `pause-journal-${new Date().toISOString().slice(0, 10)}.${format}`;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-  journalStatus(ctl, `Exported ${ctl.entries.length} entr${ctl.entries.length === 1 ? "y" : "ies"} as ${format.toUpperCase()}.`);
+  await serialised(async () => {
+    let stored;
+    try {
+      stored = localStorage.getItem(ctl.root.dataset.journalKey);
+    } catch (error) {
+      journalStatus(ctl, STORAGE_BLOCKED);
+      return;
+    }
+    const response = await call({ widget: "journal", action: "export", format, stored });
+    if (!response || !response.ok) {
+      journalStatus(ctl, (response && response.errors && response.errors._) || "That did not work.");
+      return;
+    }
+    const type = format === "csv" ? "text/csv" : "application/json";
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([response.text], { type }));
+    link.download = `pause-journal-${new Date().toISOString().slice(0, 10)}.${format}`;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    journalStatus(ctl, response.message);
+  });
 }
 
 function journalStatus(ctl, text) {
