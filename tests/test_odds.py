@@ -22,6 +22,13 @@ TWO_TAIL_1_SIGMA = 0.3173105078629141
 TWO_TAIL_2_SIGMA = 0.04550026389635842
 
 
+def odds(entry: float, level: float, sigma: float, days: float) -> float:
+    """touch_probability for a level that exists (never None)."""
+    p = touch_probability(entry, level, sigma, days)
+    assert p is not None
+    return p
+
+
 def test_typical_move_is_sigma_root_t():
     # 36.5 % a year over 365 days is 36.5 %; over 1 day it is 36.5 % / sqrt(365) (sqrt(365) ~ 19.105).
     assert typical_move(0.365, 365) == pytest.approx(0.365)
@@ -125,13 +132,13 @@ horizons = st.floats(min_value=0.01, max_value=3000)
 @given(ratio=ratios, sigma=sigmas, days=horizons, factor=st.floats(min_value=1.01, max_value=2))
 def test_rises_with_volatility_and_horizon_falls_with_distance(ratio, sigma, days, factor):
     entry = 100.0
-    base = touch_probability(entry, entry / ratio, sigma, days)
+    base = odds(entry, entry / ratio, sigma, days)
     assert base is not None
-    assert touch_probability(entry, entry / ratio, min(10.0, sigma * factor), days) >= base
-    assert touch_probability(entry, entry / ratio, sigma, min(3650.0, days * factor)) >= base
-    assert touch_probability(entry, entry / (ratio * factor), sigma, days) <= base
+    assert odds(entry, entry / ratio, min(10.0, sigma * factor), days) >= base
+    assert odds(entry, entry / ratio, sigma, min(3650.0, days * factor)) >= base
+    assert odds(entry, entry / (ratio * factor), sigma, days) <= base
     # A short's level at the same log distance above has the same odds.
-    assert touch_probability(entry, entry * ratio, sigma, days) == pytest.approx(base, rel=1e-9, abs=1e-300)
+    assert odds(entry, entry * ratio, sigma, days) == pytest.approx(base, rel=1e-9, abs=1e-300)
 
 
 def test_seeded_monte_carlo_agrees_with_the_closed_form():
@@ -159,9 +166,9 @@ def test_seeded_monte_carlo_agrees_with_the_closed_form():
                 hits += 1
                 break
     simulated = hits / paths
-    continuous = touch_probability(entry, entry * math.exp(barrier), sigma, days)
+    continuous = odds(entry, entry * math.exp(barrier), sigma, days)
     assert continuous == pytest.approx(TWO_TAIL_1_SIGMA, rel=1e-12)
-    shifted = touch_probability(entry, entry * math.exp(barrier - 0.5826 * step_sd), sigma, days)
+    shifted = odds(entry, entry * math.exp(barrier - 0.5826 * step_sd), sigma, days)
     standard_error = math.sqrt(shifted * (1 - shifted) / paths)  # about 0.0032
     assert simulated == pytest.approx(shifted, abs=4 * standard_error)
     assert simulated < continuous  # discrete monitoring misses touches, never adds them
