@@ -24,6 +24,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from .. import formatting as fmt
 from ..comparisons import PathStep
@@ -42,6 +43,7 @@ ASCENT = 0.8  # of FONT above the baseline (used for label boxes)
 DESCENT = 0.25  # of FONT below the baseline
 MIN_RENDER_WIDTH = 316  # 390 px phone - page margins (2 x 16) - widget padding (2 x 20) - border
 GAP = 4  # between neighbouring labels
+MIN_MOVE = 0.001  # log axes of moves start at 0.1 % at most (see _on_log_axis)
 
 # Every colour a chart may use; site.css defines --chart-NAME for both palettes.
 COLOURS = (
@@ -175,6 +177,8 @@ def _place(xs: Sequence[float], texts: Sequence[Sequence[str]], *, top: float, l
     are dealt round-robin (in x order) into 2, 3, ... rows stacked downwards from `top`, each row
     pushed apart the same way.
     """
+    if not xs:
+        return []
     order = sorted(range(len(xs)), key=lambda i: xs[i])
     halves = {i: max(text_width(line) for line in texts[i]) / 2 for i in order}
     placed: dict[int, Placed] = {}
@@ -192,17 +196,19 @@ def _place(xs: Sequence[float], texts: Sequence[Sequence[str]], *, top: float, l
     return [placed[i] for i in range(len(xs))]
 
 
-def _spread(wanted: Sequence[float], halves: Sequence[float]) -> list[float] | None:
-    """Centres as near `wanted` (sorted) as possible, clear of each other and inside [0, WIDTH]; None
-    when the labels are wider than the viewBox together."""
-    if len(halves) > 1 and sum(2 * h for h in halves) + GAP * (len(halves) - 1) > WIDTH - 2:
+def _spread(
+    wanted: Sequence[float], halves: Sequence[float], low: float = 0.0, high: float = WIDTH
+) -> list[float] | None:
+    """Centres as near `wanted` (sorted) as possible, clear of each other by GAP and inside [low, high];
+    None when the labels do not fit there together. Works for x (widths) and y (heights) alike."""
+    if len(halves) > 1 and sum(2 * h for h in halves) + GAP * (len(halves) - 1) > high - low - 2:
         return None
-    # max() last: a label wider than the viewBox (absurd figures only) starts at its left edge.
-    xs = [max(min(x, WIDTH - h - 1), h + 1) for x, h in zip(wanted, halves, strict=True)]
-    for k in range(1, len(xs)):  # push right
+    # max() last: a label wider than the room (absurd figures only) starts at its low edge.
+    xs = [max(min(x, high - h - 1), low + h + 1) for x, h in zip(wanted, halves, strict=True)]
+    for k in range(1, len(xs)):  # push up the axis
         xs[k] = max(xs[k], xs[k - 1] + halves[k - 1] + GAP + halves[k])
-    if xs and xs[-1] > WIDTH - halves[-1] - 1:  # pull back from the right edge
-        xs[-1] = WIDTH - halves[-1] - 1
+    if xs and xs[-1] > high - halves[-1] - 1:  # pull back from the far edge
+        xs[-1] = high - halves[-1] - 1
         for k in range(len(xs) - 2, -1, -1):
             xs[k] = min(xs[k], xs[k + 1] - halves[k + 1] - GAP - halves[k])
     return xs
@@ -323,12 +329,20 @@ def _short_price(value: float) -> str:
     return fmt.price(value, 0) if abs(value) >= 1000 else fmt.price(value)
 
 
+def _price(value: float | None) -> str:
+    """fmt.price, except for absurd prices (the engine allows any finite one), which would make labels
+    wider than the chart: those get three significant figures."""
+    text = fmt.price(value)
+    return text if len(text) <= 16 or value is None else f"{value:.3g}"
+
+
 def _away(price: float, entry: float) -> str:
     """How far a price sits from entry, in words: '9.60% below entry'."""
     change = (price - entry) / entry
     if change == 0:
         return "at entry"
-    return f"{fmt.percent(abs(change))} {'below' if change < 0 else 'above'} entry"
+    size = fmt.percent(abs(change)) if abs(change) < 100 else f"{abs(change) * 100:.3g}%"
+    return f"{size} {'below' if change < 0 else 'above'} entry"
 
 
 # --- the leverage curve ------------------------------------------------------------------------
@@ -363,8 +377,8 @@ def leverage_curve(rows: Sequence[LadderRow], *, bands: TypicalMove | None = Non
         raise InputError("leverages", "The leverage curve needs at least one ladder row.")
     band_list = typical_bands(bands) if bands is not None else []
     left, right, top, bottom = 46.0, WIDTH - 8.0, 28.0, 222.0
-    height = bottom + 40
-    moves = [m for r in rows for m in (r.long_adverse_move, r.short_adverse_move) if m is not None and m > 0]
+    height = bottom + 46 + LINE + 6
+    moves = [m for r in rows for m in (r.long_adverse_move, r.short_adverse_move) if _on_log_axis(m)]
     moves += [b.move for b in band_list]
     if not moves:
         moves = [0.01, 1.0]
@@ -374,41 +388,49 @@ def leverage_curve(rows: Sequence[LadderRow], *, bands: TypicalMove | None = Non
     y = log_scale(moves, bottom, top)
 
     parts = [f'<g class="plot"{x.attrs("x")}{y.attrs("y")}>']
-    parts.append(_y_ticks(y, left, right, lambda v: fmt.percent(v, 0 if v >= 0.01 else 1)))
+    parts.append(_y_ticks(y, left, right, _percent_tick))
     parts.append(_line(left, bottom, right, bottom, "muted"))
-    parts.append(_x_ticks(x, bottom + 4 + FONT, fmt.leverage))
+    parts.append(_x_ticks(x, bottom + 7 + FONT, fmt.leverage))
     parts.append(_text(left, top - 10, ["Move that liquidates (log scale)"], "text", anchor="start"))
-    parts.append(_text((left + right) / 2, height - 6, ["Leverage (log scale)"], "text"))
+    parts.append(_text((left + right) / 2, bottom + 42, ["Leverage (log scale)"], "text"))
 
     band_rows = []
-    for band in band_list:
+    # Band labels sit just above their lines, nudged apart when the bands crowd together.
+    half_height = (ASCENT + DESCENT) * FONT / 2
+    to_centre = (ASCENT - DESCENT) * FONT / 2  # from a baseline up to the middle of the text
+    wanted = [y(band.move) - 4 - to_centre for band in band_list]
+    order = sorted(range(len(band_list)), key=lambda i: wanted[i])
+    spread = _spread([wanted[i] for i in order], [half_height] * len(order), top - 6, bottom)
+    centres = dict(zip(order, spread or [wanted[i] for i in order], strict=True))
+    for i, band in enumerate(band_list):
         by = y(band.move)
         parts.append(
             f'<rect class="band" x="{_n(left)}" y="{_n(by)}" width="{_n(right - left)}" height="{_n(bottom - by)}"'
             f' fill="var(--chart-band)" fill-opacity="0.08" data-value="{band.move!r}"/>'
         )
         parts.append(_line(left, by, right, by, "band", dash="4 3"))
-        parts.append(_text(right - 2, by - 4, [f"{band.window} {fmt.percent(band.move, 1)}"], "band", anchor="end"))
-        from_lev = _first_leverage_within(rows, band.move)
-        band_rows.append((band, from_lev))
+        label = f"{band.window} {fmt.percent(band.move, 1)}"
+        parts.append(_text(right - 2, centres[i] + to_centre, [label], "band", anchor="end"))
+        band_rows.append((band, _first_leverage_within(rows, band.move)))
 
     # The long underneath and wider: for linear contracts the two curves nearly coincide.
     for side, colour, dash, stroke in (("long", "long", "", 5.0), ("short", "short", "6 4", 2.0)):
         segment: list[tuple[float, float]] = []
         for row in sorted(rows, key=lambda r: r.leverage):
             move = row.long_adverse_move if side == "long" else row.short_adverse_move
-            if move is None or move <= 0:
+            if not _on_log_axis(move):
                 parts.append(_polyline(segment, colour, dash=dash, width=stroke))
                 segment = []
                 continue
             segment.append((x(row.leverage), y(move)))
         parts.append(_polyline(segment, colour, dash=dash, width=stroke))
-    # Legend, top right (where both curves are low).
-    legend_x = right - 2 - text_width("short")
-    parts.append(_line(legend_x - 26, top + 10, legend_x - 4, top + 10, "long", width=5))
-    parts.append(_text(legend_x, top + 15, ["long"], "long", anchor="start"))
-    parts.append(_line(legend_x - 26, top + 10 + LINE, legend_x - 4, top + 10 + LINE, "short", width=2, dash="6 4"))
-    parts.append(_text(legend_x, top + 15 + LINE, ["short"], "short", anchor="start"))
+    # Legend: its own row under the axis title, where no curve or band can run through it.
+    legend_y = height - 6
+    short_x = left + 36 + text_width("long") + 20
+    parts.append(_line(left, legend_y - 5, left + 22, legend_y - 5, "long", width=5))
+    parts.append(_text(left + 28, legend_y, ["long"], "long", anchor="start"))
+    parts.append(_line(short_x, legend_y - 5, short_x + 22, legend_y - 5, "short", width=2, dash="6 4"))
+    parts.append(_text(short_x + 28, legend_y, ["short"], "short", anchor="start"))
     parts.append("</g>")
 
     first, last = min(rows, key=lambda r: r.leverage), max(rows, key=lambda r: r.leverage)
@@ -443,6 +465,18 @@ def leverage_curve(rows: Sequence[LadderRow], *, bands: TypicalMove | None = Non
     return _figure("leverage-curve", prefix, height, title, desc, "".join(parts), caption, table)
 
 
+def _on_log_axis(move: float | None) -> TypeGuard[float]:
+    """Moves drawn on a log axis: from MIN_MOVE up. Smaller ones (no buffer, or rounding dust such as
+    1e-16 where 1/L equals the rate) would stretch the axis over many empty decades; the table and the
+    description still give them."""
+    return move is not None and move >= MIN_MOVE
+
+
+def _percent_tick(value: float) -> str:
+    """1%, 0.5%, 0.2%: as many decimals as the tick needs."""
+    return fmt.percent(value, max(0, -math.floor(math.log10(value * 100) + 1e-9)))
+
+
 def _fall(move: float | None) -> str:
     return "a long has no liquidation price" if move is None else f"a long is liquidated by a {fmt.percent(move)} fall"
 
@@ -475,7 +509,7 @@ def price_line(result: LiquidationResult, *, stop_price: float | None = None, id
     if scale.lo <= 0:  # a price axis has no room below zero
         scale = Scale(0.0, scale.hi, scale.start, scale.end)
 
-    texts = [[name, fmt.price(value)] + ([] if key == "entry" else [_away(value, entry)]) for key, name, value in marks]
+    texts = [[name, _price(value)] + ([] if key == "entry" else [_away(value, entry)]) for key, name, value in marks]
     above = [i for i, m in enumerate(marks) if m[0] in ("entry", "stop")]
     below = [i for i, m in enumerate(marks) if m[0] not in ("entry", "stop")]
     placed_above = _place([scale(marks[i][2]) for i in above], [texts[i] for i in above], top=6, lines=3)
@@ -507,16 +541,16 @@ def price_line(result: LiquidationResult, *, stop_price: float | None = None, id
     parts.append("</g>")
 
     side = result.side
-    bits = [f"entry {fmt.price(entry)}"]
+    bits = [f"entry {_price(entry)}"]
     if check is not None:
-        bits.append(f"stop {fmt.price(check.exit_price)} ({_away(check.exit_price, entry)})")
+        bits.append(f"stop {_price(check.exit_price)} ({_away(check.exit_price, entry)})")
     bits.append(
-        f"liquidation {fmt.price(result.price)} ({_away(result.price, entry)})"
+        f"liquidation {_price(result.price)} ({_away(result.price, entry)})"
         if result.price is not None
         else "no liquidation price"
     )
     bits.append(
-        f"bankruptcy {fmt.price(result.bankruptcy_price)} ({_away(result.bankruptcy_price, entry)})"
+        f"bankruptcy {_price(result.bankruptcy_price)} ({_away(result.bankruptcy_price, entry)})"
         if result.bankruptcy_price is not None
         else "no bankruptcy price"
     )
@@ -552,7 +586,11 @@ def show_the_math(result: LiquidationResult, *, id_prefix: str) -> str:
     prices.sort()
     states = [(p, *state_at(result, p)) for p in prices]
 
-    left, right = 62.0, WIDTH - 10.0
+    values = [v for _, e, m in states for v in (e, m)] + [0.0]
+    y_domain = linear_scale(values, 1, 0, pad=0.05)  # positions come later; the ticks' text does not
+    y_format = _tick_format(y_domain)
+    left = 10 + max(text_width(y_format(v)) for v in y_domain.ticks() or [0.0])
+    right = WIDTH - 10.0
     labels_top = 4.0
     marker_prices = [("entry", "Entry", entry)]
     if result.price is not None:
@@ -560,19 +598,18 @@ def show_the_math(result: LiquidationResult, *, id_prefix: str) -> str:
     if result.bankruptcy_price is not None:
         marker_prices.append(("bankruptcy", "Bankruptcy", result.bankruptcy_price))
     x = Scale(low, high, left, right)
-    texts = [[name, fmt.price(value)] for _, name, value in marker_prices]
+    texts = [[name, _price(value)] for _, name, value in marker_prices]
     placed = _place([x(v) for _, _, v in marker_prices], texts, top=labels_top, lines=2)
     top = labels_top + _lanes_height(placed, 2) + 6
     bottom = top + 190
-    height = bottom + 44 + LINE + 4
-    values = [v for _, e, m in states for v in (e, m)] + [0.0]
-    y = linear_scale(values, bottom, top, pad=0.05)
+    height = bottom + 46 + LINE + 6
+    y = Scale(y_domain.lo, y_domain.hi, bottom, top)
 
     parts = [f'<g class="plot"{x.attrs("x")}{y.attrs("y")}>']
-    parts.append(_y_ticks(y, left, right, _tick_format(y)))
+    parts.append(_y_ticks(y, left, right, y_format))
     parts.append(_line(left, y(0.0), right, y(0.0), "muted"))
-    parts.append(_x_ticks(x, bottom + 4 + FONT, _tick_format(x)))
-    parts.append(_text((left + right) / 2, bottom + 40, ["Mark price"], "text"))
+    parts.append(_x_ticks(x, bottom + 7 + FONT, _tick_format(x)))
+    parts.append(_text((left + right) / 2, bottom + 42, ["Mark price"], "text"))
     parts.append(_polyline([(x(p), y(e)) for p, e, _ in states], "equity", width=2.5))
     parts.append(_polyline([(x(p), y(m)) for p, _, m in states], "maintenance", width=2.5, dash="7 4"))
     for (key, _, value), spot, text in zip(marker_prices, placed, texts, strict=True):
@@ -586,8 +623,8 @@ def show_the_math(result: LiquidationResult, *, id_prefix: str) -> str:
         parts.append(_text(spot.x, spot.y, text, key))
     # Legend: its own row under the axis title, where no line can run through it.
     legend_y = height - 6
-    equity_x = left
-    maintenance_x = left + 36 + text_width("equity") + 20
+    equity_x = 4.0
+    maintenance_x = equity_x + 36 + text_width("equity") + 20
     parts.append(_line(equity_x, legend_y - 5, equity_x + 22, legend_y - 5, "equity", width=2.5))
     parts.append(_text(equity_x + 28, legend_y, ["equity"], "equity", anchor="start"))
     swatch = (maintenance_x, legend_y - 5, maintenance_x + 22, legend_y - 5)
@@ -600,14 +637,14 @@ def show_the_math(result: LiquidationResult, *, id_prefix: str) -> str:
     if result.price is not None:
         _, at_trigger = state_at(result, result.price)
         desc = (
-            f"Equity is {fmt.price(state_at(result, entry)[0])} at the entry price {fmt.price(entry)} and falls as "
+            f"Equity is {_price(state_at(result, entry)[0])} at the entry price {_price(entry)} and falls as "
             f"the price moves against the {result.side}; it meets the maintenance requirement "
-            f"({fmt.price(at_trigger)}) at {fmt.price(result.price)}: the liquidation price."
+            f"({_price(at_trigger)}) at {_price(result.price)}: the liquidation price."
         )
     else:
         desc = "Equity stays above the maintenance requirement at every price above zero: no liquidation price."
     if result.bankruptcy_price is not None:
-        desc += f" Equity reaches zero at {fmt.price(result.bankruptcy_price)}: the bankruptcy price."
+        desc += f" Equity reaches zero at {_price(result.bankruptcy_price)}: the bankruptcy price."
     caption = html.escape(desc) + equation
     return _figure("show-the-math", prefix, height, title, desc, "".join(parts), caption, "")
 
@@ -662,8 +699,8 @@ def path_chart(steps: Sequence[PathStep], *, id_prefix: str) -> str:
     slot = (right - left) / len(steps)
     centres = [left + slot * (k + 0.5) for k in range(len(steps))]
     texts = [[_step_name(st), _short_price(st.price)] for st in steps]
-    placed = _place(centres, texts, top=bottom + 6, lines=2)
-    height = bottom + 6 + _lanes_height(placed, 2)
+    placed = _place(centres, texts, top=bottom + 9, lines=2)  # below the lowest y tick's label
+    height = bottom + 9 + _lanes_height(placed, 2)
     values = [fmt.percent(st.margin_ratio, 1) for st in steps]
     # Each bar's ratio above it, when every one fits its slot; the table below has them all anyway.
     show_values = all(text_width(v) + GAP <= slot for v in values)
@@ -672,7 +709,7 @@ def path_chart(steps: Sequence[PathStep], *, id_prefix: str) -> str:
     parts.append(_y_ticks(y, left, right, lambda v: fmt.percent(v, 0)))
     parts.append(_line(left, bottom, right, bottom, "muted"))
     parts.append(_line(left, y(1.0), right, y(1.0), "liquidation", width=1.5, dash="6 3"))
-    parts.append(_text(left, top - 12, ["Margin ratio; liquidation at 100% (dashed)"], "text", anchor="start"))
+    parts.append(_text(2, top - 12, ["Margin ratio; liquidation at 100%"], "text", anchor="start"))
     bar = min(34.0, slot * 0.6)
     for st, cx, spot, text in zip(steps, centres, placed, texts, strict=True):
         by = y(max(0.0, st.margin_ratio))
@@ -726,7 +763,7 @@ def ladder_sparkline(rows: Sequence[LadderRow], mine: float, *, id_prefix: str) 
     """A small curve of the long's move to liquidation against leverage (log-log, like the leverage
     curve), with the visitor's leverage marked (its row, or the nearest row when it is not in the list)."""
     prefix = _check_prefix(id_prefix)
-    points = [(r.leverage, r.long_adverse_move) for r in rows if r.long_adverse_move]
+    points = [(r.leverage, r.long_adverse_move or 0.0) for r in rows if _on_log_axis(r.long_adverse_move)]
     if not points:
         raise InputError("leverages", "The sparkline needs at least one row with a long liquidation price.")
     left, right, top, bottom = 8.0, WIDTH - 8.0, 8.0, 84.0
@@ -747,7 +784,7 @@ def ladder_sparkline(rows: Sequence[LadderRow], mine: float, *, id_prefix: str) 
     label = f"{fmt.leverage(row.leverage)}: {_move(row.long_adverse_move)}"
     baseline = bottom + 4 + ASCENT * FONT
     taken: list[tuple[float, float]] = []  # horizontal extents of the labels drawn so far
-    if row.long_adverse_move:
+    if row.long_adverse_move is not None and _on_log_axis(row.long_adverse_move):
         mx, my = x(row.leverage), y(row.long_adverse_move)
         parts.append(
             f'<circle class="marker marker-mine" cx="{_n(mx)}" cy="{_n(my)}" r="5" fill="var(--chart-mine)"'
