@@ -511,3 +511,11 @@ def test_any_path_renders(side, leverage, rate, moves):
         return
     assume(steps)
     check_layout(charts.path_chart(steps, id_prefix="p"))
+
+
+def test_curve_words_for_rungs_without_a_buffer():
+    # 1/100 = 1 % is below a 2.5 % maintenance rate: the 100x rung has no buffer at all.
+    rows = ladder(rate=0.025)
+    assert rows[-1].long_adverse_move == 0
+    desc = svg_of(parse(charts.leverage_curve(rows, id_prefix="c"))).find("desc").text or ""  # type: ignore[union-attr]
+    assert "at 100x a long has no buffer (liquidated as it opens) and a short has no buffer" in desc

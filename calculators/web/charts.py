@@ -478,11 +478,19 @@ def _percent_tick(value: float) -> str:
 
 
 def _fall(move: float | None) -> str:
-    return "a long has no liquidation price" if move is None else f"a long is liquidated by a {fmt.percent(move)} fall"
+    if move is None:
+        return "a long has no liquidation price"
+    if move == 0:
+        return "a long has no buffer (liquidated as it opens)"
+    return f"a long is liquidated by a {fmt.percent(move)} fall"
 
 
 def _rise(move: float | None) -> str:
-    return "a short has none" if move is None else f"a short by a {fmt.percent(move)} rise"
+    if move is None:
+        return "a short has none"
+    if move == 0:
+        return "a short has no buffer"
+    return f"a short by a {fmt.percent(move)} rise"
 
 
 def _move(move: float | None) -> str:
