@@ -275,12 +275,18 @@ def _figure(name: str, prefix: str, height: float, title: str, desc: str, body: 
     )
 
 
-def _data_table(summary: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _data_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Every number behind the chart as a table, folded in a <details>: the title and description give
+    the key figures, and anyone (with or without a screen reader or SVG) can open this for the rest."""
+    summary = "The figures behind this chart"
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
     return (
         f'<details class="chart-data"><summary>{html.escape(summary)}</summary>'
-        f'<div class="table-scroll"><table class="chart-table"><thead><tr>{head}</tr></thead>'
+        # A wide table scrolls inside its own box, which keyboard users can reach and scroll (axe:
+        # scrollable-region-focusable), named after its chart so that two on one page differ.
+        f'<div class="table-scroll" tabindex="0" role="region" aria-label="Figures: {html.escape(title)}">'
+        f'<table class="chart-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div></details>"
     )
 
@@ -458,7 +464,7 @@ def leverage_curve(rows: Sequence[LadderRow], *, bands: TypicalMove | None = Non
             f"volatility ({html.escape(bands.period)})</a>."
         )
     table = _data_table(
-        "The figures behind this chart",
+        title,
         ("Leverage", "Long: move to liquidation", "Short: move to liquidation"),
         [(fmt.leverage(r.leverage), _move(r.long_adverse_move), _move(r.short_adverse_move)) for r in rows],
     )
@@ -741,7 +747,7 @@ def path_chart(steps: Sequence[PathStep], *, id_prefix: str) -> str:
     else:
         desc += "; liquidation lies further on."
     table = _data_table(
-        "The figures behind this chart",
+        title,
         ("Step", "Mark price", "Move against you", "Equity", "Maintenance", "Margin ratio"),
         [
             (
