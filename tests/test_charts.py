@@ -398,7 +398,7 @@ def test_leverage_curve_follows_the_ladder_and_the_bands():
     assert SOL.source in desc and SOL.period in desc
     # "from Nx": the first rung whose long move fits inside the day band, and the rung below does not.
     day = bands[0]
-    first = int(re.search(r"day's move \([^)]*\) reaches a long's liquidation from (\d+)x", desc).group(1))  # type: ignore[union-attr]
+    first = int(re.search(r"day's move \([^)]*\) is enough to liquidate a long from (\d+)x up", desc).group(1))  # type: ignore[union-attr]
     by_leverage = {r.leverage: r.long_adverse_move for r in rows}
     assert by_leverage[first] <= day < by_leverage[first - 1]  # type: ignore[operator]
 

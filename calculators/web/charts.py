@@ -449,7 +449,11 @@ def leverage_curve(rows: Sequence[LadderRow], *, bands: TypicalMove | None = Non
     if bands is not None:
         crossings = "; ".join(
             f"a typical {b.window}'s move ({fmt.percent(b.move)}) "
-            + (f"reaches a long's liquidation from {fmt.leverage(lev)}" if lev else "reaches no long's liquidation")
+            + (
+                f"is enough to liquidate a long from {fmt.leverage(lev)} up"
+                if lev
+                else "liquidates none of these longs"
+            )
             for b, lev in band_rows
         )
         model = (
@@ -656,9 +660,12 @@ def show_the_math(result: LiquidationResult, *, id_prefix: str) -> str:
             f"({_price(at_trigger)}) at {_price(result.price)}: the liquidation price."
         )
     else:
-        desc = "Equity stays above the maintenance requirement at every price above zero: no liquidation price."
+        where = "at every price above zero" if s == 1 else "however high the price goes"
+        desc = f"Equity stays above the maintenance requirement {where}: no liquidation price."
     if result.bankruptcy_price is not None:
         desc += f" Equity reaches zero at {_price(result.bankruptcy_price)}: the bankruptcy price."
+    if result.contract != LINEAR:
+        desc += " Equity and maintenance are in the coin (an inverse contract)."
     caption = html.escape(desc) + equation
     return _figure("show-the-math", prefix, height, title, desc, "".join(parts), caption, "")
 
@@ -727,7 +734,7 @@ def path_chart(steps: Sequence[PathStep], *, id_prefix: str) -> str:
     bar = min(34.0, slot * 0.6)
     for st, cx, spot, text in zip(steps, centres, placed, texts, strict=True):
         by = y(max(0.0, st.margin_ratio))
-        colour = "liquidation" if st.margin_ratio >= 1 else "maintenance"
+        colour = "liquidation" if st.margin_ratio >= 1 - 1e-9 else "maintenance"  # the trigger, up to rounding
         parts.append(
             f'<rect class="marker marker-step" x="{_n(cx - bar / 2)}" y="{_n(by)}" width="{_n(bar)}"'
             f' height="{_n(bottom - by)}" fill="var(--chart-{colour})" data-value="{st.margin_ratio!r}"/>'
