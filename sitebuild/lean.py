@@ -42,6 +42,7 @@ DEFAULT_CACHE = ROOT / "node_modules" / ".cache" / "ahamirror-lean"
 KEY_SOURCES = (ROOT / "calculators", DRIVER, PROBE, pathlib.Path(__file__).resolve(), HERE / "wheel.py")
 STDLIB_NAME = "python_stdlib_lean.zip"
 NODE_TIMEOUT_S = 300
+KEEP_ENTRIES = 8  # cache entries kept (most recently used): one per code version, about 1.6 MB each
 
 
 class LeanRuntimeError(RuntimeError):
@@ -88,7 +89,15 @@ def build(npm_pyodide: pathlib.Path) -> LeanRuntime:
                 pass
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        _prune(folder.parent)
+    (folder / "lean.json").touch()  # its time says when the entry was last used
     return _load(folder)
+
+
+def _prune(cache: pathlib.Path) -> None:
+    entries = sorted(cache.glob("*/lean.json"), key=lambda meta: meta.stat().st_mtime, reverse=True)
+    for meta in entries[KEEP_ENTRIES:]:
+        shutil.rmtree(meta.parent, ignore_errors=True)
 
 
 def _load(folder: pathlib.Path) -> LeanRuntime:
@@ -124,8 +133,12 @@ def _build_into(work: pathlib.Path, npm_pyodide: pathlib.Path) -> None:
     if broken:  # the stock runtime must answer every action without the last-resort handler
         raise LeanRuntimeError(f"these actions raised inside the calculator on the stock runtime: {broken[:5]}")
     members = tuple(recorded["written"][f"/lean/{STDLIB_NAME}"])
+    for made in (work / STDLIB_NAME, work / wheel.name):
+        made.chmod(0o644)  # Pyodide's file system writes 0666
     verify(work / STDLIB_NAME, work / wheel.name, npm_pyodide, expected=recorded["actions"])
     shutil.rmtree(source)
+    for scratch in ("actions.json", "job.json", "result.json", PROBE.name):
+        (work / scratch).unlink()  # the cache keeps what it serves, and lean.json
     meta = {"wheel": wheel.name, "members": members, "magic": recorded["magic"]}
     meta["imported_by"] = {a["name"]: a["imported"] for a in recorded["actions"] if a["imported"]}
     (work / "lean.json").write_text(json.dumps(meta, indent=1))
@@ -292,7 +305,7 @@ def actions() -> list[dict]:
     entries = [entry, other]
     stored = journal.dump(entries)
     csv_text = journal.to_csv(entries)
-    for name, request in {
+    journal_requests: dict[str, dict] = {
         "load nothing": {"action": "load"},
         "load empty": {"action": "load", "stored": ""},
         "load stored": {"action": "load", "stored": stored},
@@ -316,7 +329,8 @@ def actions() -> list[dict]:
         "import garbage": {"action": "import", "entries": [], "text": "\u0000" * 50},
         "entries not a list": {"action": "clear", "entries": "x"},
         "unknown action": {"action": "nope"},
-    }.items():
+    }
+    for name, request in journal_requests.items():
         add(f"journal: {name}", {"widget": "journal", **request})
     return out
 

@@ -163,10 +163,17 @@ def magic() -> str:
 
 def _pyc(source: bytes, filename: str) -> bytes:
     import importlib.util
-    from importlib import _bootstrap_external  # type: ignore[attr-defined]
+    import marshal
 
+    # The layout of importlib's own `_code_to_hash_pyc` (PEP 552): magic, flags (0b01: hash-based,
+    # not checked against the source), the source's hash, then the marshalled code.
     code = compile(source, filename, "exec", dont_inherit=True)
-    return bytes(_bootstrap_external._code_to_hash_pyc(code, importlib.util.source_hash(source), checked=False))
+    return (
+        importlib.util.MAGIC_NUMBER
+        + (0b01).to_bytes(4, "little")
+        + importlib.util.source_hash(source)
+        + marshal.dumps(code)
+    )
 
 
 def _writer(path: str) -> "zipfile.ZipFile":
