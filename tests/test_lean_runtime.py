@@ -12,7 +12,9 @@ import zipfile
 
 import pytest
 
-from sitebuild import layout, lean, lean_probe, offline, runtime
+from sitebuild import base_path, headers, layout, lean, lean_probe, offline, runtime
+
+from .conftest import SITE_URL
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NPM = runtime.NPM_PYODIDE
@@ -132,6 +134,16 @@ def test_service_worker_keeps_the_lean_stdlib_not_the_stock_one(built_site):
     files = offline.precache_list(built_site)
     assert f"{runtime.runtime_dir()}/{runtime.STDLIB}" in files
     assert not [f for f in files if f.endswith("/python_stdlib.zip")]
+
+
+def test_hosts_revalidate_the_lean_stdlib_and_keep_the_npm_files_for_good(built_site):
+    """The lean zip follows the calculators code, not the Pyodide version its folder is named after:
+    a host must not let a browser keep an old one for a year."""
+    rules = headers.read_rules(built_site)
+    folder = base_path(SITE_URL) + runtime.runtime_dir()
+    assert headers.headers_for(rules, f"{folder}/{runtime.STDLIB}")["Cache-Control"] == headers.REVALIDATE
+    for name in runtime.RUNTIME_FILES:
+        assert headers.headers_for(rules, f"{folder}/{name}")["Cache-Control"] == headers.IMMUTABLE
 
 
 def test_members_for_skips_frozen_modules_and_adds_packages_and_their_data():
