@@ -83,6 +83,7 @@ def build(npm_pyodide: pathlib.Path) -> LeanRuntime:
         work = pathlib.Path(tempfile.mkdtemp(prefix=f".{key}-", dir=folder.parent))
         try:
             _build_into(work, npm_pyodide)
+            work.chmod(0o755)  # mkdtemp makes it private; the entry is as readable as node_modules
             try:
                 work.rename(folder)  # atomic: a cache entry is complete or absent
             except OSError:  # another build finished the same key first: theirs is as good
