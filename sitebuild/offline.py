@@ -28,7 +28,7 @@ def fingerprint(site: pathlib.Path, files) -> str:
 
 def precache_list(site: pathlib.Path) -> list[str]:
     folder = runtime.runtime_dir()
-    files = [f"{folder}/{name}" for name in runtime.RUNTIME_FILES + (layout.LOCKFILE,)]
+    files = [f"{folder}/{name}" for name in runtime.RUNTIME_FILES + (runtime.STDLIB, layout.LOCKFILE)]
     files += [f"{folder}/{wheel.name}" for wheel in sorted((site / folder).glob("*.whl"))]
     return files + [layout.WORKER, layout.WIDGETS]
 

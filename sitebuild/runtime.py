@@ -1,26 +1,32 @@
-"""Publish the in-browser Python runtime with the site: Pyodide from npm, our wheel, a lockfile.
+"""Publish the in-browser Python runtime with the site: Pyodide from npm, a lean stdlib, our wheel, a lockfile.
 
 Runs after every build (see sitebuild/__init__.py). Nothing is fetched from a CDN: the browser loads Pyodide
 from the site itself and `loadPackage("calculators")` checks the wheel against the sha256 that
-`pyodide lockfile add-wheels` (pyodide-build) wrote into the trimmed lockfile.
+`pyodide lockfile add-wheels` (pyodide-build) wrote into the trimmed lockfile. The standard library and
+the wheel are the lean, precompiled ones `lean.py` builds and verifies (cached: no Node run when nothing
+changed).
 """
 
 import json
 import os
 import pathlib
 import shutil
-import tempfile
 
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 
 from . import layout
-from . import wheel as wheel_builder
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
-# The core runtime: what loadPyodide() fetches. Nothing else from the npm package ships.
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+# The core runtime from npm, published as is; it never changes within its versioned folder, so hosts may
+# cache it for good (headers.py). Nothing else from the npm package ships: the stock python_stdlib.zip
+# is replaced by the lean one.
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+# The lean stdlib (calc-worker.mjs passes it as `stdLibURL`). Its content follows the calculators code,
+# not the Pyodide version, so it is revalidated like the wheel rather than cached for good; its own
+# name keeps it apart from the stock zip in any cache.
+STDLIB = "python_stdlib_lean.zip"
 SITE_PACKAGES = ("calculators",)  # what the widgets load; the lockfile is trimmed to these
 
 
@@ -40,17 +46,27 @@ def publish(site_dir: str | os.PathLike) -> pathlib.Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in RUNTIME_FILES:
         _link_or_copy(NPM_PYODIDE / name, dest / name)
-    with tempfile.TemporaryDirectory() as tmp:
-        built = wheel_builder.build(pathlib.Path(tmp))
-        shutil.copy2(built, dest / built.name)
+    from . import lean  # imports this module: imported here, not at the top
+
+    built = lean.build(NPM_PYODIDE)
+    # Copies, not links: the cache must not change if someone edits a built site in place.
+    shutil.copy2(built.stdlib, dest / STDLIB)
+    shutil.copy2(built.wheel, dest / built.wheel.name)
+    write_lockfile(dest, dest / built.wheel.name)
+    return dest
+
+
+def write_lockfile(folder: pathlib.Path, wheel: pathlib.Path) -> pathlib.Path:
+    """The lockfile naming only `wheel` (in `folder`), with its sha256."""
     # pyodide-build's lockfile tool (the function `pyodide lockfile add-wheels` runs), in-process:
     # it records the wheel's sha256, which the browser checks before installing it.
     # It starts from the runtime's own lockfile, trimmed first: validating its ~300 entries only to
     # drop them again was most of this step's time.
     base = _trim(json.loads((NPM_PYODIDE / "pyodide-lock.json").read_text()), keep=())
-    spec = add_wheels_to_spec(PyodideLockSpec.from_dict(base), [dest / built.name], base_path=dest)
-    (dest / layout.LOCKFILE).write_text(json.dumps(_trim(spec.to_dict())))
-    return dest
+    spec = add_wheels_to_spec(PyodideLockSpec.from_dict(base), [wheel], base_path=folder)
+    target = folder / layout.LOCKFILE
+    target.write_text(json.dumps(_trim(spec.to_dict())))
+    return target
 
 
 def _link_or_copy(source: pathlib.Path, target: pathlib.Path) -> None:
