@@ -39,6 +39,7 @@ def plain_config(folder: pathlib.Path) -> pathlib.Path:
     config = site_config()
     config["strict"] = False
     config.pop("hooks", None)
+    config.pop("watch", None)  # `mkdocs serve` only; its relative paths mean nothing from the temp folder
     config["plugins"] = [
         p for p in config.get("plugins", []) if not (p == "macros" or (isinstance(p, dict) and "macros" in p))
     ]

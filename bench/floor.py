@@ -1,13 +1,18 @@
-"""The bare floor: the least a page can do to get one line of Python run by the site's Pyodide.
+"""The bare floor: the least a page can do to get one line of Python run by stock Pyodide.
 
 A bare HTML page (no theme, no CSS) whose module script starts a module worker; the worker
-imports the SAME runtime files the calculators use (assets/runtime/pyodide-*/pyodide.mjs, with
-indexURL, lockFileURL and packageBaseUrl set as calc-worker.mjs sets them) and runs one line of
-Python. The page records performance.now() (ms since navigation start) when the answer arrives.
+imports the same runtime files the calculators use (assets/runtime/pyodide-*/pyodide.mjs) but
+boots them as the npm package ships them: the stock standard library zip (copied beside the floor,
+since the site publishes only its lean one), no wheel, no precompiled modules, and runs one line of
+Python. The calculators' start is measured against this stock floor. The page records
+performance.now() (ms since navigation start) when the answer arrives.
 The scripts are separate files because the site's CSP forbids inline scripts.
 """
 
 import pathlib
+import shutil
+
+from . import ROOT
 
 FOLDER = "bench-floor"
 
@@ -35,6 +40,7 @@ WORKER = """self.onmessage = async (event) => {
     const { loadPyodide } = await import(runtime + "pyodide.mjs");
     const pyodide = await loadPyodide({
       indexURL: runtime,
+      stdLibURL: new URL("python_stdlib.zip", import.meta.url).href,  // the stock zip, beside this file
       lockFileURL: runtime + "site-lock.json",
       packageBaseUrl: runtime,
       stdout: () => {},
@@ -56,4 +62,5 @@ def write(site: pathlib.Path) -> str:
     (folder / "index.html").write_text(PAGE, encoding="utf-8")
     (folder / "floor.mjs").write_text(SCRIPT.replace("__RUNTIME__", runtime), encoding="utf-8")
     (folder / "floor-worker.mjs").write_text(WORKER, encoding="utf-8")
+    shutil.copy2(ROOT / "node_modules" / "pyodide" / "python_stdlib.zip", folder / "python_stdlib.zip")
     return FOLDER + "/"

@@ -58,6 +58,7 @@ def widget(kind: str, page_url: str) -> str:
         "data-runtime": f"{rel(runtime.runtime_dir())}/",
         "data-worker": rel(layout.WORKER),
         "data-lockfile": layout.LOCKFILE,
+        "data-stdlib": layout.STDLIB,
         "data-sw": rel(layout.SERVICE_WORKER),
         "data-boot-budget-ms": str(layout.BOOT_BUDGET_MS),
         "data-pages-cache": offline.PAGES_CACHE,

@@ -9,6 +9,9 @@ WORKER = "assets/javascripts/calc-worker.mjs"
 WIDGETS = "assets/javascripts/widgets.mjs"
 SERVICE_WORKER = "sw.js"
 LOCKFILE = "site-lock.json"
+# The lean standard library (sitebuild/lean.py): its name differs from the stock zip's, so caches
+# and hosts never mix the two.
+STDLIB = "python_stdlib_lean.zip"
 
 # The time the page gives the Python runtime to start before it says it could not. Browser tests
 # and benchmarks wait on the runtime with this same budget, so a test cannot give up before the

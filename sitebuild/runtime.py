@@ -26,7 +26,7 @@ RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 # The lean stdlib (calc-worker.mjs passes it as `stdLibURL`). Its content follows the calculators code,
 # not the Pyodide version, so it is revalidated like the wheel rather than cached for good; its own
 # name keeps it apart from the stock zip in any cache.
-STDLIB = "python_stdlib_lean.zip"
+STDLIB = layout.STDLIB
 SITE_PACKAGES = ("calculators",)  # what the widgets load; the lockfile is trimmed to these
 
 

@@ -498,3 +498,19 @@ def test_bad_lending_position_names(call, keyword, value):
 
 def test_good_lending_inputs_are_accepted():
     assert lending.health_factor(**GOOD_LENDING).health_factor == pytest.approx(10_000 * 0.8 / 6_000)
+
+
+def test_a_deeply_nested_request_is_refused_before_it_is_parsed():
+    """Under Pyodide a request nested deep enough overflows the JavaScript stack inside json.loads and
+    ends the runtime: the worker's entry point refuses it from the text, with the usual message."""
+    import json
+
+    from calculators.web import api
+
+    deep = '{"widget": "liquidation", "values": ' + "[" * 10_000 + "]" * 10_000 + "}"
+    assert json.loads(api.handle_json(deep)) == {
+        "ok": False,
+        "errors": {"_": "The calculator received a malformed request."},
+    }
+    flat = json.loads(api.handle_json(json.dumps({"widget": "ladder", "values": {}})))
+    assert flat["ok"] is True

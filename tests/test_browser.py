@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 from calculators.tiers import PRESETS
 from calculators.venues import VENUES
 from calculators.web import journal, ladder, liquidation, pause
+from sitebuild import layout
 
 from .browser_support import (
     BOOT_MS,
@@ -613,7 +614,7 @@ def test_journal_persistence_export_import_and_delete(new_context, origin, tmp_p
         ("confirm", "Delete every entry in your pause journal? This cannot be undone.")
     ] * 2
     widget.locator('input[type="file"][data-action="import"]').set_input_files(str(files["json"]))
-    expect(status).to_have_text("Imported 0 entries.")  # same ids: nothing doubled
+    expect(status).to_have_text("Imported 0 entries; 3 were already in the journal.")  # same ids: nothing doubled
     assert journal_storage(page) == before
 
     # Delete one entry: a dismissed confirm keeps it, an accepted one removes it.
@@ -802,8 +803,8 @@ def test_request_log_and_csp(new_context, origin, built_site, widget_pages):
                 "calc-worker.mjs",
                 "pyodide.mjs",
                 "pyodide.asm.wasm",
-                "python_stdlib.zip",
-                "site-lock.json",
+                layout.STDLIB,
+                layout.LOCKFILE,
             } <= fetched, path
             assert any(name.startswith("calculators-") and name.endswith(".whl") for name in fetched), path
             assert workers, path

@@ -124,7 +124,7 @@ def test_wheel_ships_bytecode_beside_every_module(built_site):
 
 def test_worker_boots_on_the_lean_stdlib_and_preloads_the_wheel():
     worker = (ROOT / "docs" / layout.WORKER).read_text()
-    assert f'stdLibURL: runtime + "{runtime.STDLIB}"' in worker
+    assert "stdLibURL: runtime + stdlib" in worker
     assert 'packages: ["calculators"]' in worker
     assert "lockFileURL: runtime + lockfile" in worker and "packageBaseUrl: runtime" in worker
     assert "checkIntegrity: false" not in worker

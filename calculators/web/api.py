@@ -10,6 +10,7 @@ import traceback
 
 from . import registry
 from .form import clean
+from .jsontext import MAX_DEPTH, nesting_depth
 
 GENERIC = "Something went wrong inside the calculator. Your inputs are kept; try changing a value."
 UNKNOWN = "Unknown widget."
@@ -17,6 +18,8 @@ UNKNOWN = "Unknown widget."
 
 def handle_json(request_text: str) -> str:
     try:
+        if not isinstance(request_text, str) or nesting_depth(request_text) > MAX_DEPTH:
+            raise ValueError  # a page sends flat requests; a deep one could end the runtime in json.loads
         request = json.loads(request_text)
         if not isinstance(request, dict):
             raise ValueError

@@ -20,9 +20,10 @@ import csv
 import html
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from typing import TypeGuard
+
+from .jsontext import MAX_DEPTH, nesting_depth
 
 SCHEMA = "ahamirror.pause-journal.v1"
 # The localStorage key (widgets.mjs receives it as data-journal-key; unreadable data is kept aside
@@ -49,12 +50,9 @@ VERDICTS = ("ready", "pause", "not-ready")
 VERDICT_LABELS = {"ready": "Ready", "pause": "Paused", "not-ready": "Not ready"}
 MAX_CELL = 2000
 MAX_ENTRIES = 1000
-# A journal this site wrote is three levels deep ({"entries": [{...}]}). Deeper text is refused
-# before json.loads sees it: Pyodide's stack is small, and a deep enough array crashes it.
-MAX_DEPTH = 50
+# A journal this site wrote is three levels deep ({"entries": [{...}]}); deeper text is refused before
+# json.loads sees it (jsontext.MAX_DEPTH).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_BRACKET = re.compile(r"[\[\]{}]")
 
 EMPTY = "No checks saved yet. Each completed check is kept here, in this browser only."
 STORAGE_FULL_SENTENCE = "This browser's storage for this site is full"
@@ -84,19 +82,6 @@ def valid(entry: object) -> TypeGuard[Entry]:
 
 
 # --- reading JSON text safely --------------------------------------------------------------------
-
-
-def nesting_depth(text: str) -> int:
-    """How deeply the brackets in JSON text nest, strings left out (a bracket inside a string
-    is text). Counts only: it does not check the text is JSON."""
-    depth = deepest = 0
-    for match in _BRACKET.finditer(_JSON_STRING.sub("", text)):
-        if match.group() in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
-    return deepest
 
 
 class Unreadable(ValueError):

@@ -1,11 +1,11 @@
 // The site's one Python runtime: Pyodide in a module worker, so the page never freezes.
-// Messages in:  {type: "boot", runtime: absolute URL of the runtime folder, lockfile: its file name}
+// Messages in:  {type: "boot", runtime: absolute URL of the runtime folder, lockfile, stdlib: file names}
 //               {type: "call", id, request}   (request is plain data, sent to Python as JSON text)
 // Messages out: {type: "ready", ms} | {type: "failed", message} | {type: "result", id, response}
 
 let handle = null;
 
-async function boot(runtime, lockfile) {
+async function boot(runtime, lockfile, stdlib) {
   const started = performance.now();
   if (typeof WebAssembly !== "object") throw new Error("This browser has WebAssembly turned off.");
   // Pyodide swallows a failed wasm download and never settles (it only logs), so check the file
@@ -16,14 +16,13 @@ async function boot(runtime, lockfile) {
   self.postMessage({ type: "progress", done: 1 });
   const pyodide = await loadPyodide({
     indexURL: runtime,
-    // The lean standard library the build made and verified (sitebuild/lean.py; the name is
-    // sitebuild.runtime.STDLIB): only the modules the widgets use, precompiled.
-    stdLibURL: runtime + "python_stdlib_lean.zip",
+    // The lean standard library the build made and verified (sitebuild/lean.py): only the
+    // modules the widgets use, precompiled. Its name comes from the page (sitebuild/layout.py).
+    stdLibURL: runtime + stdlib,
     lockFileURL: runtime + lockfile,
     packageBaseUrl: runtime,      // never a CDN: every file comes from this site
     // Fetched while the runtime starts; installed only if it matches the lockfile's sha256.
     packages: ["calculators"],
-    checkIntegrity: true,
     stdout: () => {},
     stderr: () => {},
   });
@@ -37,7 +36,7 @@ self.onmessage = async (event) => {
   const message = event.data || {};
   if (message.type === "boot") {
     try {
-      const ms = await boot(message.runtime, message.lockfile);
+      const ms = await boot(message.runtime, message.lockfile, message.stdlib);
       self.postMessage({ type: "ready", ms });
     } catch (error) {
       // The visitor gets a plain reason; the details (possibly a Python traceback) only go to

@@ -58,7 +58,7 @@ function startRuntime(root) {
       clearTimeout(timer);
       fail("its files could not be loaded");
     };
-    worker.postMessage({ type: "boot", runtime: new URL(root.dataset.runtime, location.href).href, lockfile: root.dataset.lockfile });
+    worker.postMessage({ type: "boot", runtime: new URL(root.dataset.runtime, location.href).href, lockfile: root.dataset.lockfile, stdlib: root.dataset.stdlib });
   });
   runtime.ready.catch(() => {});
   return runtime.ready;
