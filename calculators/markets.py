@@ -7,10 +7,9 @@ returns have fat tails and cluster in volatile spells, and a liquidation needs o
 mark price, wicks included: reality is usually worse than the model.
 """
 
-import math
 from dataclasses import dataclass
 
-DAYS_PER_YEAR = 365  # crypto trades every day; the source annualises on the same calendar
+from .odds import typical_move
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +22,8 @@ class TypicalMove:
 
     @property
     def daily(self) -> float:
-        """One standard deviation of a daily move: annualised / sqrt(365)."""
-        return self.annualised_volatility / math.sqrt(DAYS_PER_YEAR)
+        """One standard deviation of a daily move, in the model of `odds.typical_move`."""
+        return typical_move(self.annualised_volatility, 1)
 
 
 # Realised volatility over calendar 2025 (1 January to 31 December), from Gale Finance's year
@@ -58,14 +57,3 @@ SOL = TypicalMove(
     url="https://www.gale.finance/compare/btc-vs-sol-2025",
 )
 REFERENCES = {move.asset: move for move in (BTC, ETH, SOL)}
-
-
-def one_sigma_days(adverse_move: float | None, reference: TypicalMove = BTC) -> float | None:
-    """The N for which `adverse_move` is a one-standard-deviation move over N days, in the model.
-
-    daily * sqrt(N) = move  =>  N = (move / daily) ** 2. None when there is no such move.
-    """
-    if adverse_move is None:
-        return None
-    ratio = adverse_move / reference.daily
-    return ratio * ratio if ratio < 1e150 else math.inf  # absurd inputs: "longer than anyone trades"

@@ -59,7 +59,7 @@ def touch_probability(
     target = inputs.positive("level", level)
     # Difference of logs, not log of the ratio: the ratio of two extreme floats can overflow.
     distance = abs(math.log(target) - math.log(entry))
-    spread = sigma * math.sqrt(days / DAYS_PER_YEAR)
+    spread = typical_move(sigma, days)
     if spread == 0:  # subnormal inputs underflow; the limit as the window shrinks to nothing
         return 1.0 if distance == 0 else 0.0
     z = distance / spread  # may be inf for a vanishing spread: erfc(inf) is 0

@@ -105,8 +105,8 @@ class _Reader(HTMLParser):
                 self.page.figures.append((spec, text))
             elif kind in ("h1", "h2") and tag == kind:
                 getattr(self.page, kind).append(text.rstrip("#").strip())
-            elif kind == "title" and tag == "title":
-                self.page.title = text
+            elif kind == "title" and tag == "title" and not self.page.title:
+                self.page.title = text  # the document's; later <title>s name SVG charts
             elif kind == "ld" and tag == "script":
                 self.page.json_ld.append(text)
             else:

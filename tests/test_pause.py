@@ -15,7 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from calculators.errors import InputError
-from calculators.markets import BTC, REFERENCES, one_sigma_days
+from calculators.markets import BTC, REFERENCES
 from calculators.pause import (
     MAX_ANSWER_CHARS,
     PAUSE_SECONDS,
@@ -595,9 +595,9 @@ LIQ_DEFAULTS = dict(entry_price="60000", quantity="0.1", leverage="10", maintena
 
 def liquidation_widget(**overrides):
     values = dict(liquidation.WIDGET.defaults(), **LIQ_DEFAULTS, **overrides)
-    result, exit_check, errors = liquidation.compute(values)
-    assert not errors, errors
-    return result, liquidation.render_result(result, exit_check)
+    answer, errors = liquidation.compute(values)
+    assert not errors and answer is not None, errors
+    return answer.result, liquidation.render_result(answer)
 
 
 def out(markup, key):
@@ -647,28 +647,26 @@ def test_cross_margin_puts_the_wallet_at_risk():
     assert "whole wallet" in note and "other positions" in note
 
 
-def test_meaning_uses_the_square_root_of_time_for_the_named_asset():
+def test_the_odds_line_replaces_the_linear_typical_days_line():
+    """Issue 10: the odds of a touch within the horizon, from the closed form 2*Phi(-|ln(L/E)| / (s*sqrt(T/365)))
+    worked here with math.erfc, for BTC's calendar-2025 volatility and the default 30 days."""
     _, markup = liquidation_widget()
-    text = out(markup, "meaning")[1]
-    move = 1 - (1 - 1 / 10) / (1 - 0.004)  # Binance 10x long, 0.4 % maintenance: 9.64 %
-    daily = 0.419 / 365**0.5  # calendar-2025 BTC realised volatility, per day
-    days = (move / daily) ** 2  # daily * sqrt(N) = move
+    value, text = out(markup, "touch_odds")
+    liq = binance_liquidation("long", 60000, 10, 0.004)
+    z = abs(math.log(liq / 60000)) / (0.419 * math.sqrt(30 / 365))
+    assert float(value) == pytest.approx(math.erfc(z / math.sqrt(2)), rel=1e-12)
     assert BTC.annualised_volatility == 0.419
-    assert f"over {days:.0f} days" in text
-    assert "For BTC" in text and "Bitcoin's typical" not in text
-    assert "typical days' moves" not in text  # the old linear scaling
-    for caveat in ("model", "fat tails", "wicks", "Reality is usually worse"):
+    assert "within 30 days" in text and "BTC" in text
+    assert "typical days' moves" not in markup  # the old linear scaling
+    for caveat in ("model", "fat tails", "wicks", "usually higher"):
         assert caveat in text
     assert 'href="https://' in markup
 
 
-def test_one_sigma_days_scales_with_the_square_of_the_move():
+def test_the_daily_move_is_the_model_one_and_the_assets_are_sourced():
     for ref in REFERENCES.values():
         assert ref.daily == pytest.approx(ref.annualised_volatility / math.sqrt(365), rel=1e-15)
-        assert one_sigma_days(ref.daily, ref) == pytest.approx(1, rel=1e-12)  # one day's sigma is one day
-        assert one_sigma_days(2 * ref.daily, ref) == pytest.approx(4, rel=1e-12)  # twice the move, 4x the time
         assert ref.url.startswith("https://") and ref.period and ref.source
-    assert one_sigma_days(None) is None
     # The three assets are ordered as the source reports them: SOL above ETH above BTC.
     assert REFERENCES["BTC"].annualised_volatility < REFERENCES["ETH"].annualised_volatility
     assert REFERENCES["ETH"].annualised_volatility < REFERENCES["SOL"].annualised_volatility

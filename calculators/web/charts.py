@@ -586,6 +586,24 @@ def price_line(result: LiquidationResult, *, stop_price: float | None = None, id
 # --- show the math -------------------------------------------------------------------------------
 
 
+# Charts are drawn for positions a person could hold: prices, sizes and margins up to 1e12 in size.
+# Absurd inputs (1e308) still get their figures, from the engine, but no picture.
+DRAWABLE = 1e12
+
+
+def drawable(result: LiquidationResult) -> bool:
+    """Whether the position's numbers are small enough to draw (every coordinate stays finite)."""
+    values = (
+        result.entry_price,
+        result.price,
+        result.bankruptcy_price,
+        result.notional,
+        result.margin,
+        result.quantity,
+    )
+    return all(v is None or (math.isfinite(v) and abs(v) < DRAWABLE) for v in values) and result.entry_price > 1e-9
+
+
 def show_the_math(result: LiquidationResult, *, id_prefix: str) -> str:
     """Equity and maintenance against the mark price (the engine's own lines, sampled with `state_at`),
     crossing at the liquidation price, with the equation filled in with this position's numbers."""

@@ -16,6 +16,7 @@ class Field:
     default: str = ""
     unit: str = ""
     percent: bool = False  # entered in percent, divided by 100 on the way to the engine
+    max_percent: float = 100.0  # a percent field's upper bound, excluded (volatility may exceed 100 %)
     options: tuple = ()  # (value, label) pairs for selects
     help: str = ""
     optional: bool = False
@@ -117,8 +118,10 @@ def parse(fields, values: dict) -> tuple[dict[str, Any], dict[str, str]]:
                 errors[f.name] = error.message
                 continue
             if f.percent:
-                if not 0 <= number < 100:
-                    errors[f.name] = f"{f.label} is in percent: enter a value from 0 up to (not including) 100."
+                if not 0 <= number < f.max_percent:
+                    errors[f.name] = (
+                        f"{f.label} is in percent: enter a value from 0 up to (not including) {f.max_percent:g}."
+                    )
                     continue
                 number = number / 100
             kwargs[f.name] = number

@@ -1,15 +1,16 @@
 """The liquidation calculator widget: fields, parsing, and the result block."""
 
 import html
+from dataclasses import dataclass
 
 from .. import formatting as fmt
 from ..engine import LiquidationResult, liquidation_price
 from ..errors import InputError
-from ..markets import BTC, one_sigma_days
-from ..stops import planned_exit
+from ..odds import liquidation_odds
+from ..stops import ExitCheck, planned_exit
 from ..tiers import PRESETS
 from ..venues import VENUES
-from . import handoff
+from . import charts, handoff, odds_view
 from .form import Field, all_errors, parse
 from .registry import Widget
 from .venue_values import percent_text, starting_values
@@ -139,31 +140,36 @@ FIELDS = (
         help="Cross margin only: negative when they are losing.",
     ),
 )
+FIELDS += odds_view.FIELDS
 
 GROUPS = {
     "main": "Your position",
+    odds_view.GROUP[0]: odds_view.GROUP[1],
     "more": "+More inputs: contract, margin, tiers, fees",
     "cross": "+Cross margin: your other positions",
 }
-ENGINE_FIELDS = frozenset(f.name for f in FIELDS) - {"quantity_unit", "stop_price"}
+ENGINE_FIELDS = frozenset(f.name for f in FIELDS) - {"quantity_unit", "stop_price"} - odds_view.NAMES
 
 
-def compute(values: dict):
-    """(result, exit check or None, errors). `values` are the browser's strings; every faulty
-    field is reported at once."""
-    answer, errors = all_errors(_compute_once, FIELDS, values)
-    return (None, None, errors) if errors else (*answer, {})
+@dataclass(frozen=True, slots=True)
+class Answer:
+    result: LiquidationResult
+    check: ExitCheck | None  # the planned stop, when one was given
+    odds: float | None  # the model chance the liquidation price is touched within the horizon
+    asset: str
+    volatility: float
+    horizon: float
 
 
-def _compute_once(values: dict):
-    result, check, errors = _compute(values)
-    return (result, check), errors
+def compute(values: dict) -> tuple[Answer | None, dict]:
+    """(answer, errors). `values` are the browser's strings; every faulty field is reported at once."""
+    return all_errors(_compute_once, FIELDS, values)
 
 
-def _compute(values: dict):
+def _compute_once(values: dict) -> tuple[Answer | None, dict]:
     kwargs, errors = parse(FIELDS, values)
     if errors:
-        return None, None, errors
+        return None, errors
     unit = kwargs.pop("quantity_unit", "base")
     stop = kwargs.pop("stop_price", None)
     if kwargs.get("tiers"):
@@ -177,14 +183,18 @@ def _compute(values: dict):
     elif kwargs["contract"] == "inverse":
         kwargs["quantity"] = kwargs["quantity"] * kwargs["entry_price"]
     try:
+        asset, volatility, horizon = odds_view.take_inputs(kwargs)
         result = liquidation_price(**kwargs)
         check = None if stop is None else planned_exit(result, stop, field="stop_price")
+        odds = liquidation_odds(result, volatility, horizon)
     except InputError as error:
-        return None, None, {error.field if error.field in ENGINE_FIELDS | {"stop_price"} else "_": error.message}
-    return result, check, {}
+        known = ENGINE_FIELDS | odds_view.NAMES | {"stop_price"}
+        return None, {error.field if error.field in known else "_": error.message}
+    return Answer(result, check, odds, asset, volatility, horizon), {}
 
 
-def render_result(result, check) -> str:
+def render_result(answer: Answer) -> str:
+    result, check = answer.result, answer.check
     unit = "USDT" if result.settlement == "quote" else "BTC"
     price_unit = "USDT" if result.contract == "linear" else "USD"
     cross = result.margin_mode == "cross"
@@ -225,7 +235,10 @@ def render_result(result, check) -> str:
     parts = [
         f'<dl class="result-figures">{figures}</dl>',
         f'<p class="result-meaning result-loss" data-out="loss_note">{html.escape(_loss_note(result, unit))}</p>',
-        f'<p class="result-meaning" data-out="meaning">{html.escape(_meaning(result))}{_source_link(result)}</p>',
+        odds_view.sentence(
+            answer.odds, fmt.amount(result.price, price_unit), answer.asset, answer.volatility, answer.horizon
+        ),
+        _charts(result, check),
     ]
     if check is not None:
         stop_line = html.escape(_stop_line(result, check, price_unit, unit))
@@ -248,6 +261,15 @@ def render_result(result, check) -> str:
         parts.append(f'<ul class="result-warnings" data-out="warnings">{items}</ul>')
     parts.append(handoff.to_pause(result))
     return "".join(parts)
+
+
+def _charts(result: LiquidationResult, check: ExitCheck | None) -> str:
+    """Your position on a price line, and the math behind the price."""
+    if not charts.drawable(result):
+        return '<p class="result-chart-note">The charts are left out: these numbers are too large to draw.</p>'
+    return charts.price_line(
+        result, stop_price=check.exit_price if check else None, id_prefix="liq-line"
+    ) + charts.show_the_math(result, id_prefix="liq-math")
 
 
 def _loss_to_plan_row(result, unit):
@@ -293,50 +315,6 @@ def _no_price(result) -> str:
     return "no price above zero" if result.side == "long" else "no finite price"
 
 
-def _meaning(result: LiquidationResult) -> str:
-    ref = BTC  # the widget has no asset field: the figure is stated for the asset it belongs to
-    # None exactly when there is no adverse move (testing both narrows both types).
-    days = one_sigma_days(result.adverse_move, ref)
-    if result.adverse_move is None or days is None:
-        return (
-            "This position has no liquidation price: the margin covers the whole move. "
-            "It can still lose all of its margin."
-        )
-    if result.adverse_move == 0:
-        return "There is no buffer at all: this position would be liquidated as soon as it opened."
-    move = fmt.percent(result.adverse_move)
-    scale = (
-        f"a {move} move is smaller than one standard deviation of a single day's move"
-        if days < 1
-        else f"a {move} move is about a one-standard-deviation move over {_span(days)}"
-    )
-    return (
-        f"A {move} move against you closes this position for you. For {ref.asset}, daily moves had a standard "
-        f"deviation of about {fmt.percent(ref.daily, 1)} in {ref.period} ({fmt.percent(ref.annualised_volatility, 1)} "
-        f"a year, realised; source: {ref.source}). Typical moves grow with the square root of time, so for "
-        f"{ref.asset} {scale}. This is a model: it assumes normal, independent daily moves and leaves out fat "
-        "tails and intraday wicks, while a liquidation needs only one touch of the mark price. "
-        "Reality is usually worse."
-    )
-
-
-def _span(days: float) -> str:
-    if days < 10:
-        return f"{days:.1f} days"
-    if days < 2 * 365:
-        return f"{days:.0f} days"
-    if days < 100 * 365:
-        return f"{days / 365:.1f} years"
-    return "more than a century"
-
-
-def _source_link(result) -> str:
-    """A link to the volatility figure's source, when the meaning line uses it."""
-    if not result.adverse_move:
-        return ""
-    return f' <a href="{html.escape(BTC.url)}">{html.escape(BTC.asset)} volatility source</a>.'
-
-
 # Never suggest moving the stop toward entry to make the trade fit: the stop comes from the idea.
 _FIT_ADVICE = (
     "Your stop belongs where your idea is proven wrong, not where the leverage allows: lower the leverage, "
@@ -365,16 +343,10 @@ WIDGET = Widget(
     prefix="liq",
     fields=FIELDS,
     groups=GROUPS,
-    compute=lambda values, request: _answer(compute(values)),
-    render=lambda answer: render_result(*answer),
+    compute=lambda values, request: compute(values),
+    render=render_result,
     behaviours=("live-on-start", "share"),
-    follows=("venue",),
-    suggest=lambda values: starting_values(values, FIELDS),
+    follows=("venue", "asset"),
+    suggest=lambda values: {**starting_values(values, FIELDS), **odds_view.suggested_volatility(values)},
     page=handoff.CALCULATOR_PAGE,
 )
-
-
-def _answer(computed):
-    """compute()'s (result, check, errors) as the registry's (answer, errors)."""
-    result, check, errors = computed
-    return (result, check), errors
