@@ -218,8 +218,9 @@ def test_liquidation_fill_and_read(calc):
     snap = wait_for_result(page, "liquidation", expected["html"])
     assert snap["source"] == "live" and not snap["stale"] and snap["errors"] == {}
 
-    result, _, errors = liquidation.compute(values)
-    assert not errors
+    answer, errors = liquidation.compute(values)
+    assert not errors and answer is not None
+    result = answer.result
     wanted = data_values(expected["html"])
     for key in ("price", "bankruptcy_price", "adverse_move"):
         shown = widget.locator(f'[data-out="{key}"]').get_attribute("data-value")

@@ -15,7 +15,7 @@ from .form import Field, all_errors, parse
 from .registry import Widget
 from .venue_values import percent_text, starting_values
 
-FIELDS = (
+_POSITION_FIELDS = (
     Field(
         "venue",
         "Venue",
@@ -140,7 +140,7 @@ FIELDS = (
         help="Cross margin only: negative when they are losing.",
     ),
 )
-FIELDS += odds_view.FIELDS
+FIELDS = _POSITION_FIELDS + odds_view.FIELDS
 
 GROUPS = {
     "main": "Your position",
