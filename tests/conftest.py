@@ -17,7 +17,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 # Hypothesis keeps no example database in the repository (tests never write into it); a failure
 # prints its falsifying example, which is what reproduces it. No deadline: speed is benchmarked, not tested.
-settings.register_profile("ahamirror", database=None, deadline=None)
+# Derandomized: every run tries the same examples, so a run's verdict never depends on luck (a flaky
+# test loses a submission); `pytest --hypothesis-profile=explore` tries new ones while developing.
+settings.register_profile("ahamirror", database=None, deadline=None, derandomize=True)
+settings.register_profile("explore", database=None, deadline=None)  # --hypothesis-profile=explore
 settings.load_profile("ahamirror")
 
 # The suite builds for a project page, the way GitHub Pages serves one: under a sub-path, so

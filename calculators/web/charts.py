@@ -591,8 +591,9 @@ def price_line(result: LiquidationResult, *, stop_price: float | None = None, id
 DRAWABLE = 1e12
 
 
-def drawable(result: LiquidationResult) -> bool:
-    """Whether the position's numbers are small enough to draw (every coordinate stays finite)."""
+def drawable(result: LiquidationResult, *prices: float | None) -> bool:
+    """Whether the position's numbers, and any other price to mark (a stop), are small enough to draw
+    (every coordinate stays finite)."""
     values = (
         result.entry_price,
         result.price,
@@ -600,8 +601,13 @@ def drawable(result: LiquidationResult) -> bool:
         result.notional,
         result.margin,
         result.quantity,
+        *prices,
     )
-    return all(v is None or (math.isfinite(v) and abs(v) < DRAWABLE) for v in values) and result.entry_price > 1e-9
+    if not all(v is None or (math.isfinite(v) and abs(v) < DRAWABLE) for v in values) or result.entry_price <= 1e-9:
+        return False
+    # The lines drawn: equity and maintenance at the marked prices (cross inputs can make them huge).
+    marked = [p for p in (result.entry_price, result.price, result.bankruptcy_price, *prices) if p is not None]
+    return all(math.isfinite(v) and abs(v) < DRAWABLE for p in marked for v in state_at(result, p))
 
 
 def show_the_math(result: LiquidationResult, *, id_prefix: str) -> str:

@@ -1,16 +1,19 @@
 """The leverage ladder widget, and the ladder's cells as every table on the site shows them."""
 
 import html
+from dataclasses import dataclass
 
 from .. import formatting as fmt
 from ..errors import InputError
-from ..ladder import leverage_ladder
+from ..ladder import LadderRow, leverage_ladder
+from ..odds import touch_probability
 from ..venues import VENUES
+from . import charts, odds_view
 from .form import Field, all_errors, parse
 from .registry import Widget
 from .venue_values import starting_values
 
-FIELDS = (
+_LADDER_FIELDS = (
     Field("venue", "Venue", "select", "binance", options=tuple((k, v.name) for k, v in VENUES.items())),
     Field(
         "contract",
@@ -24,7 +27,20 @@ FIELDS = (
     Field("taker_fee_rate", "Taker fee", default="0", unit="%", percent=True),
     Field("leverage", "Your leverage", default="10", unit="x", help="Its row is highlighted."),
 )
-GROUPS = {"main": "Ladder settings"}
+FIELDS = _LADDER_FIELDS + odds_view.FIELDS
+GROUPS = {"main": "Ladder settings", odds_view.GROUP[0]: odds_view.GROUP[1]}
+
+
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    rows: list[LadderRow]
+    mine: float  # the visitor's leverage
+    settings: dict  # venue, contract, entry, rates
+    odds: list[tuple[float | None, float | None]]  # (long, short) touch odds per row
+    asset: str
+    volatility: float
+    horizon: float
+
 
 HEADERS = (
     "Leverage",
@@ -61,24 +77,38 @@ def _compute_once(values: dict):
     if mine < 1:
         return None, {"leverage": "Leverage must be at least 1 (1 means no borrowed exposure)."}
     try:
+        asset, volatility, horizon = odds_view.take_inputs(kwargs)
         rows = leverage_ladder(range(1, 101), **kwargs)
+        entry = kwargs["entry_price"]
+        odds = [
+            (
+                touch_probability(entry, r.long_price, volatility, horizon),
+                touch_probability(entry, r.short_price, volatility, horizon),
+            )
+            for r in rows
+        ]
     except InputError as error:
         return None, {error.field if error.field in {f.name for f in FIELDS} else "_": error.message}
-    return (rows, mine, kwargs), {}
+    return Ladder(rows, mine, kwargs, odds, asset, volatility, horizon), {}
 
 
-def render_result(computed) -> str:
-    rows, mine, kwargs = computed
+def render_result(ladder: "Ladder") -> str:
+    rows, mine, kwargs = ladder.rows, ladder.mine, ladder.settings
     venue = VENUES[kwargs["venue"]]
-    head = "".join(f'<th scope="col">{h}</th>' for h in HEADERS)
+    days = f"{ladder.horizon:g} days"
+    headers = (*HEADERS, f"Long: odds of a touch within {days}", f"Short: odds of a touch within {days}")
+    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
     body = []
-    for row in rows:
+    for row, odds in zip(rows, ladder.odds, strict=True):
         marks = []
         if row.leverage == round(mine):
             marks.append(' class="mine" aria-current="true"')
         elif not row.within_venue_cap:
             marks.append(' class="beyond-cap"')
-        cells_html = "".join(f"<td>{html.escape(c)}</td>" for c in cells(row))
+        texts = [*cells(row), *(odds_view.odds_text(p) for p in odds)]
+        cells_html = "".join(f"<td>{html.escape(c)}</td>" for c in texts)
+        if not row.within_venue_cap:  # said in words too, not only by the row's colour
+            cells_html = cells_html.replace("</td>", '<span class="cap-note"> (over the cap)</span></td>', 1)
         body.append(f'<tr data-row="{int(row.leverage)}"{"".join(marks)}>{cells_html}</tr>')
     summary = _mine_line(rows, mine, venue)
     note = (
@@ -86,9 +116,15 @@ def render_result(computed) -> str:
         f"{fmt.percent(kwargs.get('taker_fee_rate', 0.0), 3)}, entry {fmt.price(kwargs['entry_price'])}, isolated, "
         f"margin = value ÷ leverage. Greyed rows exceed {venue.name}'s cap of {fmt.leverage(venue.max_leverage)}."
     )
+    odds_note = (
+        f"Odds: the model chance the price touches each liquidation price within {days}, for an asset moving "
+        f"{fmt.percent(ladder.volatility, 1)} a year (a random walk with no drift: fat tails, jumps and wicks make "
+        "real odds higher)."
+    )
     return (
         f'<p class="ladder-mine" data-out="mine">{html.escape(summary)}</p>'
-        f'<p class="assumptions">{html.escape(note)}</p>'
+        + charts.ladder_sparkline(rows, mine, id_prefix="ladder-curve")
+        + f'<p class="assumptions">{html.escape(note)} {html.escape(odds_note)}</p>'
         f'<div class="table-scroll ladder-scroll" tabindex="0" role="region" aria-label="Leverage ladder, 1x to 100x">'
         f'<table class="ladder-table" data-out="ladder"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
@@ -116,7 +152,7 @@ WIDGET = Widget(
     compute=lambda values, request: compute(values),
     render=render_result,
     behaviours=("live-on-start", "scroll-mine"),
-    follows=("venue",),
-    suggest=lambda values: starting_values(values, FIELDS),
+    follows=("venue", "asset"),
+    suggest=lambda values: {**starting_values(values, FIELDS), **odds_view.suggested_volatility(values)},
     page="calculators/",
 )

@@ -265,11 +265,11 @@ def render_result(answer: Answer) -> str:
 
 def _charts(result: LiquidationResult, check: ExitCheck | None) -> str:
     """Your position on a price line, and the math behind the price."""
-    if not charts.drawable(result):
+    stop = check.exit_price if check else None
+    if not charts.drawable(result, stop):
         return '<p class="result-chart-note">The charts are left out: these numbers are too large to draw.</p>'
-    return charts.price_line(
-        result, stop_price=check.exit_price if check else None, id_prefix="liq-line"
-    ) + charts.show_the_math(result, id_prefix="liq-math")
+    line = charts.price_line(result, stop_price=stop, id_prefix="liq-line")
+    return line + charts.show_the_math(result, id_prefix="liq-math")
 
 
 def _loss_to_plan_row(result, unit):

@@ -94,6 +94,13 @@ def sentence(probability: float | None, level: str, asset: str, volatility: floa
     )
 
 
+def odds_text(probability: float | None) -> str:
+    """A table cell's odds: "40%", "0.3%", "less than 0.1%", or "none" (no price to touch)."""
+    if probability is None:
+        return "none"
+    return "certain" if probability >= 1 else _odds(probability)
+
+
 def _odds(probability: float) -> str:
     if probability < 0.001:
         return "less than 0.1%"
