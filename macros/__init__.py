@@ -6,11 +6,11 @@ for Markdown and registers them as macros.
 
 import posixpath
 
-from . import faq, figures, newfigures, tables, widgets
+from . import charts, faq, figures, newfigures, tables, widgets
 
 
 def define_env(env):
-    for function in figures.MACROS + tables.MACROS:
+    for function in figures.MACROS + tables.MACROS + charts.MACROS:
         env.macro(function)
     for function in newfigures.MACROS:
         env.macro(function)

@@ -56,7 +56,7 @@ class _Reader(HTMLParser):
                 self.page.meta[key] = a.get("content", "")
         if tag == "article":
             self.in_article += 1
-        if tag in self.SKIP_TEXT or {"assumptions", "assumed", "widget"} & set((a.get("class") or "").split()):
+        if tag in self.SKIP_TEXT or {"assumptions", "assumed", "widget", "chart"} & set((a.get("class") or "").split()):
             self.skip += 1
             self.stack[-1] = (tag, "skip") if tag not in ("br",) else tag
         if tag == "table" and a.get("data-table"):

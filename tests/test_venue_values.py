@@ -45,8 +45,8 @@ def _offered() -> list[tuple[str, str]]:
     """(widget, venue) for every venue each widget offers (the pause check lists linear venues)."""
     pairs = []
     for kind in registry.kinds():
-        venue_field = next(f for f in registry.get(kind).fields if f.name == "venue")
-        pairs += [(kind, venue) for venue, _ in venue_field.options]
+        for venue_field in (f for f in registry.get(kind).fields if f.name == "venue"):  # widgets with a venue
+            pairs += [(kind, venue) for venue, _ in venue_field.options]
     return pairs
 
 

@@ -14,7 +14,12 @@ from . import form
 
 # kind -> module of this package. Modules are imported on first use, so a page's worker compiles
 # only the Python its widgets need (Pyodide compiles every module it imports).
-MODULES: Mapping[str, str] = {"liquidation": "liquidation", "ladder": "ladder", "pause": "pause"}
+MODULES: Mapping[str, str] = {
+    "liquidation": "liquidation",
+    "ladder": "ladder",
+    "pause": "pause",
+    "quick": "quick",
+}
 # Requests that are not a form: the pause journal's storage actions (add, delete, import, ...).
 SERVICES: Mapping[str, str] = {"journal": "journal"}
 
