@@ -64,7 +64,7 @@ def touch_probability(
         return 1.0 if distance == 0 else 0.0
     z = distance / spread  # may be inf for a vanishing spread: erfc(inf) is 0
     # 2 * Phi(-z) = erfc(z / sqrt(2)); erfc keeps its precision far out in the tail.
-    return min(1.0, math.erfc(z / math.sqrt(2)))
+    return _stable(min(1.0, math.erfc(z / math.sqrt(2))))
 
 
 def liquidation_odds(
@@ -80,6 +80,13 @@ def liquidation_odds(
         _horizon(horizon_days)
         return 1.0
     return touch_probability(result.entry_price, result.price, annual_volatility, horizon_days)
+
+
+def _stable(probability: float) -> float:
+    """The figure to 12 significant digits. log and erfc come from the platform's maths library, whose
+    last bits differ between CPython here and Pyodide in the browser; a model's odds mean nothing past a
+    few digits, and rounding makes both Pythons show the same number."""
+    return float(f"{probability:.12g}")
 
 
 def _volatility(value: inputs.Raw) -> float:

@@ -62,7 +62,8 @@ def widget_pages(built_site) -> dict[str, tuple[str, ...]]:
     for page in sorted(built_site.rglob("index.html")):
         kinds = tuple(re.findall(r'<div class="widget" data-widget="([a-z-]+)"', page.read_text(encoding="utf-8")))
         if kinds:
-            found[page.parent.relative_to(built_site).as_posix() + "/"] = kinds
+            folder = page.parent.relative_to(built_site).as_posix()
+            found["" if folder == "." else folder + "/"] = kinds
     return found
 
 

@@ -140,7 +140,12 @@ _POSITION_FIELDS = (
         help="Cross margin only: negative when they are losing.",
     ),
 )
-FIELDS = _POSITION_FIELDS + odds_view.FIELDS
+# In the order the form shows them (its groups' order): the position, the odds, then the rest.
+FIELDS = (
+    tuple(f for f in _POSITION_FIELDS if f.group == "main")
+    + odds_view.FIELDS
+    + tuple(f for f in _POSITION_FIELDS if f.group != "main")
+)
 
 GROUPS = {
     "main": "Your position",
