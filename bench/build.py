@@ -114,5 +114,6 @@ def run(tmp: pathlib.Path, runs: int = 5, log=print) -> tuple[list[Figure], path
             note="per pair of runs taken back to back; target from issue 5",
         ),
     ]
-    assert last_full is not None, "runs must be at least 1: the other phases need a full build"
+    if last_full is None:
+        raise ValueError("--build-runs must be at least 1: the other phases need a full build")
     return figures, last_full

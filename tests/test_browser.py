@@ -1137,3 +1137,25 @@ def test_a_calculator_result_hands_its_position_to_the_pause_check_and_back(new_
     ):
         expect(page.locator(f"{LIQ} [name={name}]")).to_have_value(value)
     assert_quiet(watch)
+
+
+def test_no_page_is_wider_than_a_phone(new_context, origin, built_site):
+    """Issue 10, item 6: at 390 px nothing makes the page scroll sideways; wide tables scroll inside
+    their own box, and the columns the prose talks about (leverage, the long and short moves) show."""
+    context = new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    pages = sorted(p.relative_to(built_site).as_posix().removesuffix("index.html") for p in built_site.rglob("*.html"))
+    wide = []
+    for path in pages:
+        page.goto(f"{origin}/{path}", wait_until="load")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append((path, width))
+    assert not wide, f"pages wider than a 390 px phone: {wide}"
+    page.goto(f"{origin}/leverage-tables/", wait_until="load")
+    visible = page.evaluate(
+        """() => [...document.querySelectorAll('table[data-table="ladder-key"] thead th')]
+            .filter((th) => { const r = th.getBoundingClientRect(); return r.left >= 0 && r.right <= 390; })
+            .map((th) => th.textContent)"""
+    )
+    assert visible[:3] == ["Leverage", "Long: adverse move", "Short: adverse move"], visible
