@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from calculators.tiers import PRESETS
 from calculators.venues import VENUES
-from calculators.web import journal, ladder, liquidation, pause
+from calculators.web import journal, ladder, liquidation, pause, registry
 from sitebuild import layout
 
 from .browser_support import (
@@ -928,6 +928,12 @@ def test_javascript_off_shows_prerendered_results(new_context, origin):
     assert placeholder is not None
     snap = snapshot(page, "pause", placeholder())
     assert snap["html"] == snap["canonical"]
+    # The home page's quick check and its chart are there without JavaScript too.
+    page.goto(f"{origin}/")
+    quick = registry.get("quick")
+    snap = snapshot(page, "quick", cpython("quick", quick.defaults())["html"])
+    assert snap["html"] == snap["canonical"] and snap["values"] == quick.defaults()
+    assert page.locator("#home-leverage-curve svg[role=img]").count() == 1
 
 
 # --- 9. a 375 px phone ----------------------------------------------------------------------
@@ -1159,3 +1165,11 @@ def test_no_page_is_wider_than_a_phone(new_context, origin, built_site):
             .map((th) => th.textContent)"""
     )
     assert visible[:3] == ["Leverage", "Long: adverse move", "Short: adverse move"], visible
+    # The home page answers a phone reader within the first one and a half screens: price, move, odds.
+    page.goto(f"{origin}/", wait_until="load")
+    for key in ("price", "adverse_move", "touch_odds"):
+        top = page.evaluate(
+            "(key) => document.querySelector(`[data-widget=quick] [data-out=${key}]`).getBoundingClientRect().bottom",
+            key,
+        )
+        assert top <= 1.5 * 844, (key, top)
