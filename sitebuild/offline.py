@@ -38,11 +38,14 @@ def write(site_dir: str | pathlib.Path) -> str:
     site = pathlib.Path(site_dir)
     precache = precache_list(site)
     version = fingerprint(site, precache)
+    # Each file's sha256, checked by the worker before it caches the file: a deploy that published the
+    # new worker before the new wheel cannot leave an old wheel cached beside a new lockfile.
+    digests = {rel: hashlib.sha256((site / rel).read_bytes()).hexdigest() for rel in precache}
     source = (
         TEMPLATE.read_text()
         .replace("__VERSION__", json.dumps(version))
         .replace("__PAGES_CACHE__", json.dumps(PAGES_CACHE))
-        .replace("__PRECACHE__", json.dumps(precache))
+        .replace("__PRECACHE__", json.dumps(digests))
     )
     (site / layout.SERVICE_WORKER).write_text(source)
     return version

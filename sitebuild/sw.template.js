@@ -13,11 +13,27 @@
 const VERSION = __VERSION__;
 const RUNTIME = `ahamirror-runtime-${VERSION}`;
 const PAGES = __PAGES_CACHE__;
-const PRECACHE = __PRECACHE__;
+const DIGESTS = __PRECACHE__;  // site-relative path -> sha256 (hex) of the file this version needs
+const PRECACHE = Object.keys(DIGESTS);
 const SCOPE = new URL("./", self.location).href;
 
+// Only a file whose bytes match this version's digest is cached. A mismatch (a deploy still on its
+// way, a proxy's page in place of the file) fails the install: the worker already active keeps
+// serving its own consistent version, and the browser tries this one again at its next update check.
+async function fetchVerified(path) {
+  const response = await fetch(SCOPE + path, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  const body = await response.arrayBuffer();
+  const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", body))]
+    .map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  if (digest !== DIGESTS[path]) throw new Error(`${path}: not the file this version was built with`);
+  return new Response(body, { status: 200, headers: response.headers });
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(RUNTIME).then((cache) => cache.addAll(PRECACHE.map((path) => SCOPE + path))).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(RUNTIME)
+    .then((cache) => Promise.all(PRECACHE.map((path) => fetchVerified(path).then((response) => cache.put(SCOPE + path, response)))))
+    .then(() => self.skipWaiting(), (error) => caches.delete(RUNTIME).then(() => { throw error; })));  // no half-filled version
 });
 
 self.addEventListener("activate", (event) => {

@@ -4,6 +4,7 @@ import base64
 import functools
 import hashlib
 import http.server
+import json
 import os
 import pathlib
 import re
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import zipfile
 from urllib.parse import urljoin
 
 import pytest
@@ -325,3 +327,60 @@ def test_the_plain_mkdocs_command_builds_strictly(tmp_path):
     )
     assert run.returncode == 0, run.stderr[-3000:]
     assert (tmp_path / "site" / "sw.js").exists() and (tmp_path / "site" / "_headers").exists()
+
+
+@pytest.mark.browser
+def test_a_half_finished_deploy_never_mixes_an_old_wheel_with_a_new_lockfile(built_site, tmp_path, serve, browser):
+    """Issue 14, item 4: the new worker and lockfile are live but the new wheel is not yet. The new
+    worker checks every file's sha256 before caching it, so its install fails and the old version keeps
+    serving; once the wheel arrives, the new version installs and the calculator starts on it."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    base = serve(site, prefix=SUB_PATH)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "calculators/")
+    page.wait_for_selector(LIVE, timeout=BOOT_MS)
+    _wait_for_active_worker(page)
+    first = _runtime_caches(page)
+
+    folder = site / runtime.runtime_dir()
+    wheel_path = next(folder.glob("*.whl"))
+    old_wheel = wheel_path.read_bytes()
+    with zipfile.ZipFile(wheel_path, "a") as wheel:  # release 2: the same package, other bytes
+        wheel.comment = b"release 2"
+    new_wheel = wheel_path.read_bytes()
+    lock_path = folder / "site-lock.json"
+    lock = json.loads(lock_path.read_text())
+    lock["packages"]["calculators"]["sha256"] = hashlib.sha256(new_wheel).hexdigest()
+    lock_path.write_text(json.dumps(lock))
+    new_version = offline.write(site)  # the new worker, with the new files' digests
+    wheel_path.write_bytes(old_wheel)  # ...but the wheel upload has not finished
+
+    update = (
+        "async () => { const r = await navigator.serviceWorker.getRegistration(); await r.update().catch(() => {}); }"
+    )
+    page.evaluate(update)
+    wait_until(
+        lambda: page.evaluate(
+            "async () => { const r = await navigator.serviceWorker.getRegistration(); return !r.installing; }"
+        ),
+        BOOT_MS / 1000,
+        message="the new worker's install to end",
+        page=page,
+    )
+    assert _runtime_caches(page) == first  # the old version, whole; nothing half-filled beside it
+    page.reload()
+    page.wait_for_selector(LIVE, timeout=BOOT_MS)  # still served, consistently, by the old version
+
+    wheel_path.write_bytes(new_wheel)  # the deploy finishes
+    expected = [offline.RUNTIME_CACHE_PREFIX + new_version]
+    wait_until(
+        lambda: page.evaluate(update) or _runtime_caches(page) == expected,
+        BOOT_MS / 1000,
+        message=f"the runtime cache to become {expected}",
+        page=page,
+    )
+    page.reload()
+    page.wait_for_selector(LIVE, timeout=BOOT_MS)  # the new lockfile and the new wheel agree
+    context.close()
