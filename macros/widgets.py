@@ -12,7 +12,13 @@ import posixpath
 from calculators.web import journal, registry
 from sitebuild import layout, offline, runtime
 
-STARTING = (
+# What the status says as built: true whether or not the widget code ever runs (a host that lost
+# widgets.mjs, a blocked script). widgets.mjs replaces it with WAITING once it is there to start Python.
+AS_BUILT = (
+    "The results below were computed for the default inputs when this page was built. "
+    "The live calculator is unavailable until this page's calculator code has loaded."
+)
+WAITING = (
     "The results below were computed for the default inputs when this page was built. "
     "The live calculator starts when you use the form; it runs in your browser and sends nothing anywhere."
 )
@@ -74,7 +80,7 @@ def widget(kind: str, page_url: str) -> str:
         f'<div class="widget-status" data-status role="status" aria-live="polite">'
         f'<progress data-progress hidden max="{layout.PROGRESS_STEPS}" value="0" '
         f'aria-label="Starting the calculator"></progress>'
-        f"<span data-status-text>{STARTING}</span></div>"
+        f'<span data-status-text data-waiting="{html.escape(WAITING)}">{AS_BUILT}</span></div>'
         f'<noscript><p class="widget-noscript">JavaScript is off, so this calculator cannot update; '
         f"the result below is for the default inputs.</p></noscript>"
         f'<section class="widget-result" data-result aria-live="polite" aria-label="{title} result">{result}</section>'

@@ -852,6 +852,42 @@ def assert_fallback(page, origin_html):
     assert snap["state"] == "failed" and snap["html"] == origin_html["liquidation"] and not snap["errors"]
 
 
+def test_a_host_that_refuses_head_still_gets_a_live_calculator(new_context, origin):
+    """Issue 13, item 3: the start-up probe falls back to a ranged GET when HEAD is refused."""
+    page = new_context().new_page()
+    page.route(
+        "**/pyodide.asm.wasm",
+        lambda route: route.fulfill(status=405, body="") if route.request.method == "HEAD" else route.continue_(),
+    )
+    page.goto(f"{origin}/calculators/")
+    page.wait_for_selector(live("liquidation"), timeout=BOOT_MS)
+
+
+def test_a_single_page_app_fallback_for_the_wasm_fails_at_once_and_plainly(new_context, origin):
+    """Issue 13, item 3: a host answering 200 with its index page for the runtime is not a runtime."""
+    page = new_context().new_page()
+    index = "<!doctype html><html><body>Home</body></html>"
+    page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=200, content_type="text/html", body=index))
+    page.goto(f"{origin}/calculators/")
+    before = prerendered(page)
+    page.wait_for_selector(state("liquidation", "failed"), timeout=BOOT_MS)
+    assert_fallback(page, before)
+
+
+def test_without_the_widget_code_the_page_says_the_calculator_is_unavailable(new_context, origin):
+    """Issue 13, item 4: with widgets.mjs missing nothing promises that the calculator will start."""
+    page = new_context().new_page()
+    page.route("**/widgets.mjs", lambda route: route.fulfill(status=404, body="Not found"))
+    page.goto(f"{origin}/calculators/", wait_until="load")
+    status = page.locator(f"{LIQ} [data-status-text]")
+    expect(status).to_contain_text("unavailable")
+    assert "starts when you use the form" not in status.inner_text()
+    page.unroute("**/widgets.mjs")
+    page.goto(f"{origin}/pause-protocol/")  # with the code there, the status moves on (waiting, starting, live)
+    page.wait_for_selector(f"{PAUSE}[data-runtime-state]")
+    expect(page.locator(f"{PAUSE} [data-status-text]")).not_to_contain_text("unavailable")
+
+
 def test_prerendered_markup_is_what_the_live_result_will_be(new_context, origin):
     page = new_context().new_page()
     page.route("**/calc-worker.mjs", lambda route: route.abort())  # no live result may replace it

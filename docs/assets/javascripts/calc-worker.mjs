@@ -5,13 +5,34 @@
 
 let handle = null;
 
+// Pyodide swallows a failed wasm download and never settles (it only logs), so check the file is
+// there first: HEAD costs no bytes. A host that refuses HEAD (405, 501) is asked for the first four
+// bytes instead; either way a web page in its place (a single-page-app fallback answering 200 with
+// index.html) is caught by its type, or by the wasm's magic number when the bytes are at hand.
+async function probeWasm(url) {
+  let response = await fetch(url, { method: "HEAD" });
+  let ranged = false;
+  if (response.status === 405 || response.status === 501) {
+    response = await fetch(url, { headers: { Range: "bytes=0-3" } });
+    ranged = true;
+  }
+  if (!response.ok) throw new Error(`fetch of pyodide.asm.wasm failed: ${response.status}`);
+  if (/text\/html/i.test(response.headers.get("content-type") || "")) {
+    throw new Error("fetch of pyodide.asm.wasm returned a web page, not the runtime");
+  }
+  if (ranged) {
+    const reader = response.body.getReader();
+    const { value } = await reader.read();  // the first chunk is enough (a host may ignore Range)
+    reader.cancel().catch(() => {});
+    const magic = value ? [...value.slice(0, 4)].join(",") : "";
+    if (magic !== "0,97,115,109") throw new Error("fetch of pyodide.asm.wasm returned something other than WebAssembly");
+  }
+}
+
 async function boot(runtime, lockfile, stdlib) {
   const started = performance.now();
   if (typeof WebAssembly !== "object") throw new Error("This browser has WebAssembly turned off.");
-  // Pyodide swallows a failed wasm download and never settles (it only logs), so check the file
-  // is there first: a HEAD request costs no bytes.
-  const probe = await fetch(runtime + "pyodide.asm.wasm", { method: "HEAD" });
-  if (!probe.ok) throw new Error(`fetch of pyodide.asm.wasm failed: ${probe.status}`);
+  await probeWasm(runtime + "pyodide.asm.wasm");
   const { loadPyodide } = await import(runtime + "pyodide.mjs");
   self.postMessage({ type: "progress", done: 1 });
   const pyodide = await loadPyodide({

@@ -83,7 +83,9 @@ function showStatus(ctl) {
   const text = ctl.root.querySelector("[data-status-text]");
   const progress = ctl.root.querySelector("[data-progress]");
   ctl.root.setAttribute("data-runtime-state", runtime.state);
-  if (runtime.state === "starting") {
+  if (runtime.state === "idle") {
+    text.textContent = text.dataset.waiting;  // the widget code is here: the live calculator can start
+  } else if (runtime.state === "starting") {
     // Determinate steps, not an endless animation: an animated bar repaints the page all through
     // the start, on the main thread the visitor is using.
     progress.hidden = false;
