@@ -335,7 +335,7 @@ def evaluate_pause(
         verdict=verdict,
         headline=headline,
         checks=checks,
-        liquidation_price=None if liq is None else _finite(liq.price),
+        liquidation_price=None if liq is None else _finite(liq.liquidated_at),
         loss_at_invalidation=loss,
         loss_share=share,
         seconds_remaining=remaining,

@@ -520,7 +520,7 @@ def price_line(result: LiquidationResult, *, stop_price: float | None = None, id
     if check is not None:
         marks.append(("stop", "Stop", check.exit_price))
     if result.price is not None:
-        marks.append(("liquidation", "Liquidation", result.price))
+        marks.append(("liquidation", "Liquidation", result.liquidated_at))
     if result.bankruptcy_price is not None:
         marks.append(("bankruptcy", "Bankruptcy", result.bankruptcy_price))
     scale = linear_scale([m[2] for m in marks], 12, WIDTH - 12, pad=0.1)
@@ -539,7 +539,7 @@ def price_line(result: LiquidationResult, *, stop_price: float | None = None, id
     parts.append(_line(scale.start, line_y, scale.end, line_y, "muted", width=2))
     if result.price is not None:
         # The buffer: the stretch of price the position survives.
-        parts.append(_line(scale(entry), line_y, scale(result.price), line_y, "long", width=6))
+        parts.append(_line(scale(entry), line_y, scale(result.liquidated_at), line_y, "long", width=6))
     for indexes, placed, downward in ((above, placed_above, False), (below, placed_below, True)):
         for i, spot in zip(indexes, placed, strict=True):
             key, _, value = marks[i]
@@ -563,7 +563,7 @@ def price_line(result: LiquidationResult, *, stop_price: float | None = None, id
     if check is not None:
         bits.append(f"stop {_price(check.exit_price)} ({_away(check.exit_price, entry)})")
     bits.append(
-        f"liquidation {_price(result.price)} ({_away(result.price, entry)})"
+        f"liquidation {_price(result.liquidated_at)} ({_away(result.liquidated_at, entry)})"
         if result.price is not None
         else "no liquidation price"
     )
