@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calculators import formatting as fmt
-from calculators.web import api, liquidation
+from calculators.web import api, liquidation, pause
 
 MALFORMED = "The calculator received a malformed request."
 
@@ -40,8 +40,8 @@ def test_zero_entry_with_size_in_usdt_is_a_field_error_not_a_crash(entry, contra
 def test_zero_entry_through_json_names_the_field():
     import json
 
-    request = {"widget": "liquidation", "values": {**liquidation.WIDGET.defaults(), "entry_price": "0"}}
-    request["values"]["quantity_unit"] = "quote"
+    values = {**liquidation.WIDGET.defaults(), "entry_price": "0", "quantity_unit": "quote"}
+    request = {"widget": "liquidation", "values": values}
     response = json.loads(api.handle_json(json.dumps(request)))
     assert "debug" not in response and "entry_price" in response["errors"]
 
@@ -123,3 +123,74 @@ def test_pause_shows_a_zero_buffer_liquidation_at_entry():
 @pytest.mark.parametrize("request_", [[], [1, 2], "text", None, 3])
 def test_a_request_that_is_not_an_object_gets_the_malformed_answer(request_):
     assert api.handle(request_) == {"ok": False, "errors": {"_": MALFORMED}}
+
+
+# --- item 6: the pause counts from complete answers ------------------------------------------------
+# The page sends back the basis Python gave it and the seconds since; Python decides whether the
+# pause counts on, starts now (`restart`) or has not started (no basis). PAUSE_SECONDS is 30.
+
+WRONG = "BTC closes a daily candle below the range low"
+WAIT = "The weekly trend is down and funding is running hot"
+ANSWERS = {"wrong_if": WRONG, "invalidation_price": "57000", "reason_to_wait": WAIT}
+
+
+def ask_pause(answers: dict, seconds: float, basis) -> dict:
+    values = {**pause.WIDGET.defaults(), **answers}
+    response = api.handle({"widget": "pause", "values": values, "seconds_paused": seconds, "pause_basis": basis})
+    assert response["ok"], response["errors"]
+    return response
+
+
+def first_basis() -> dict:
+    response = ask_pause(ANSWERS, 0, None)
+    assert response["pause"]["restart"] is True and response["pause"]["basis"]
+    return response["pause"]["basis"]
+
+
+@pytest.mark.parametrize("missing", list(ANSWERS))
+def test_the_pause_has_not_started_while_an_answer_is_missing(missing):
+    # One keystroke long ago: the page's clock says 600 s, but the answers are not all written.
+    response = ask_pause({**ANSWERS, missing: ""}, 600, None)
+    assert response["pause"] == {"basis": None, "restart": False}
+    assert response["verdict"] != "ready"
+
+
+def test_the_pause_starts_when_the_answers_are_first_complete():
+    # However long the page has counted, without a basis the pause starts now: 30 s remain.
+    response = ask_pause(ANSWERS, 600, None)
+    assert response["pause"]["restart"] is True
+    assert response["verdict"] == "pause" and response["seconds_remaining"] == 30
+
+
+def test_the_pause_counts_on_from_its_basis():
+    basis = first_basis()
+    assert ask_pause(ANSWERS, 29, basis)["verdict"] == "pause"
+    done = ask_pause(ANSWERS, 31, basis)
+    assert done["verdict"] == "ready" and done["pause"] == {"basis": basis, "restart": False}
+
+
+def test_a_small_edit_does_not_restart_the_pause():
+    basis = first_basis()
+    response = ask_pause({**ANSWERS, "reason_to_wait": WAIT + " today"}, 31, basis)
+    assert response["verdict"] == "ready" and response["pause"]["restart"] is False
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("reason_to_wait", "I have a dentist appointment and cannot watch it"),
+        ("wrong_if", "Ethereum loses the ratio support against bitcoin"),
+        ("invalidation_price", "1"),
+    ],
+)
+def test_a_rewritten_answer_restarts_the_pause(name, text):
+    basis = first_basis()
+    response = ask_pause({**ANSWERS, name: text}, 31, basis)
+    assert response["pause"]["restart"] is True and response["verdict"] == "pause"
+    assert response["seconds_remaining"] == 30
+
+
+@pytest.mark.parametrize("basis", ["text", [], {"wrong_if": WRONG}, {k: 1 for k in ANSWERS}])
+def test_a_basis_that_is_not_one_restarts_the_pause(basis):
+    response = ask_pause(ANSWERS, 600, basis)
+    assert response["pause"]["restart"] is True and response["verdict"] == "pause"
