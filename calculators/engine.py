@@ -85,6 +85,13 @@ class LiquidationResult:
     # comes from the solver with its position, so the field is never None.
     _position: "_Position" = field(repr=False, compare=False, kw_only=True)
 
+    @property
+    def liquidated_at(self) -> float | None:
+        """The price to show as where the position is liquidated: `price`, except with no buffer
+        (liquidated as it opens), where it is the entry. The venue's formula then has its root on the
+        wrong side of entry (above it for a long), a price the market never has to reach."""
+        return self.entry_price if self.adverse_move == 0.0 else self.price
+
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {name: getattr(self, name) for name in self.__slots__ if not name.startswith("_")}
         data["warnings"] = list(self.warnings)

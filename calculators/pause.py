@@ -13,6 +13,7 @@ in the lists of observable signs below); they are never executed, interpreted, s
 and only the first `MAX_ANSWER_CHARS` characters are looked at.
 """
 
+import difflib
 import math
 from dataclasses import asdict, dataclass
 
@@ -335,11 +336,53 @@ def evaluate_pause(
         verdict=verdict,
         headline=headline,
         checks=checks,
-        liquidation_price=None if liq is None else _finite(liq.price),
+        liquidation_price=None if liq is None else _finite(liq.liquidated_at),
         loss_at_invalidation=loss,
         loss_share=share,
         seconds_remaining=remaining,
     )
+
+
+# --- when the pause starts -----------------------------------------------------------------------
+# The pause counts from the moment all three answers are written, not from the first keystroke:
+# a visitor who typed one letter, waited and then wrote everything has not paused after writing.
+# Rewriting an answer substantially (or clearing it) starts the pause again.
+
+ANSWERS = ("wrong_if", "invalidation_price", "reason_to_wait")
+REWRITTEN_BELOW = 0.5  # similarity (difflib's ratio) under which an answer counts as rewritten
+
+
+@dataclass(frozen=True, slots=True)
+class PauseStart:
+    basis: dict[str, str] | None  # the answers the pause counts from; None: not all three written yet
+    restarted: bool  # the pause starts (again) with these answers
+
+
+def pause_start(answers: dict, previous: object) -> PauseStart:
+    """Whether the pause counts on, starts now, or has not started. `answers` are the form's values;
+    `previous` is the basis this function returned before (anything else counts as none)."""
+    current = {name: _clean(answers.get(name)) for name in ANSWERS}
+    if not all(current.values()):
+        return PauseStart(None, False)
+    basis = _basis(previous)
+    if basis is not None and not any(_rewritten(basis[name], current[name]) for name in ANSWERS):
+        return PauseStart(basis, False)
+    return PauseStart(current, True)
+
+
+def _basis(previous: object) -> dict[str, str] | None:
+    """A basis as pause_start returns it (the three answers' texts), or None for anything else."""
+    if not isinstance(previous, dict) or set(previous) != set(ANSWERS):
+        return None
+    texts = {name: previous[name] for name in ANSWERS}
+    return texts if all(isinstance(text, str) for text in texts.values()) else None
+
+
+def _rewritten(before: str, after: str) -> bool:
+    before, after = _clean(before), _clean(after)
+    if before == after:
+        return False
+    return difflib.SequenceMatcher(None, before, after, autojunk=False).ratio() < REWRITTEN_BELOW
 
 
 # --- the written answers ------------------------------------------------------------------------

@@ -351,14 +351,22 @@ _PAUSE_FILLED = {
 
 
 def _pause_actions(add) -> None:
+    # The pause counts from the answers it was started with (`pause_basis`, as the page sends it back).
+    basis = {name: _PAUSE_FILLED[name] for name in ("wrong_if", "invalidation_price", "reason_to_wait")}
+    rewritten = {**basis, "reason_to_wait": "Something else entirely"}
     for seconds in (0, 5, 600, "600", None, True, -1, 1e308):
         for save in (False, True):
             request = {"widget": "pause", "values": _PAUSE_FILLED, "seconds_paused": seconds, "save": save}
+            request["pause_basis"] = basis
             add(f"pause: filled, {seconds!r} s, save={save}", {**request, "id": "p1", "saved_at": "2026-12-01T00:00Z"})
+    for previous in (None, rewritten, "not a basis"):
+        request = {"widget": "pause", "values": _PAUSE_FILLED, "seconds_paused": 600, "pause_basis": previous}
+        add(f"pause: filled, basis {previous!r:.30}", request)
     for side in ("long", "short"):
         for price in ("1", "59999", "60001", "1000000"):
             values = {**_PAUSE_FILLED, "side": side, "invalidation_price": price}
-            add(f"pause: {side} invalid at {price}", {"widget": "pause", "values": values, "seconds_paused": 600})
+            request = {"widget": "pause", "values": values, "seconds_paused": 600, "pause_basis": basis}
+            add(f"pause: {side} invalid at {price}", request)
 
 
 def _liquidation_actions(add) -> None:

@@ -519,8 +519,9 @@ def price_line(result: LiquidationResult, *, stop_price: float | None = None, id
     marks: list[tuple[str, str, float]] = [("entry", "Entry", entry)]
     if check is not None:
         marks.append(("stop", "Stop", check.exit_price))
-    if result.price is not None:
-        marks.append(("liquidation", "Liquidation", result.price))
+    liquidated_at = result.liquidated_at  # at entry when there is no buffer
+    if liquidated_at is not None:
+        marks.append(("liquidation", "Liquidation", liquidated_at))
     if result.bankruptcy_price is not None:
         marks.append(("bankruptcy", "Bankruptcy", result.bankruptcy_price))
     scale = linear_scale([m[2] for m in marks], 12, WIDTH - 12, pad=0.1)
@@ -537,9 +538,9 @@ def price_line(result: LiquidationResult, *, stop_price: float | None = None, id
 
     parts = [f'<g class="plot"{scale.attrs("x")}>']
     parts.append(_line(scale.start, line_y, scale.end, line_y, "muted", width=2))
-    if result.price is not None:
+    if liquidated_at is not None:
         # The buffer: the stretch of price the position survives.
-        parts.append(_line(scale(entry), line_y, scale(result.price), line_y, "long", width=6))
+        parts.append(_line(scale(entry), line_y, scale(liquidated_at), line_y, "long", width=6))
     for indexes, placed, downward in ((above, placed_above, False), (below, placed_below, True)):
         for i, spot in zip(indexes, placed, strict=True):
             key, _, value = marks[i]
@@ -563,8 +564,8 @@ def price_line(result: LiquidationResult, *, stop_price: float | None = None, id
     if check is not None:
         bits.append(f"stop {_price(check.exit_price)} ({_away(check.exit_price, entry)})")
     bits.append(
-        f"liquidation {_price(result.price)} ({_away(result.price, entry)})"
-        if result.price is not None
+        f"liquidation {_price(liquidated_at)} ({_away(liquidated_at, entry)})"
+        if liquidated_at is not None
         else "no liquidation price"
     )
     bits.append(

@@ -4,6 +4,7 @@ import html
 from dataclasses import dataclass
 
 from .. import formatting as fmt
+from .. import inputs
 from ..engine import LiquidationResult, liquidation_price
 from ..errors import InputError
 from ..odds import liquidation_odds
@@ -181,13 +182,16 @@ def _compute_once(values: dict) -> tuple[Answer | None, dict]:
         kwargs.pop("maintenance_margin_rate", None)  # a preset brings its own rates
     else:
         kwargs.pop("tiers", None)
-    if unit == "quote":
-        # A value in USDT/USD: the coin amount for linear, the contract count for inverse.
-        if kwargs["contract"] == "linear":
-            kwargs["quantity"] = kwargs["quantity"] / kwargs["entry_price"]
-    elif kwargs["contract"] == "inverse":
-        kwargs["quantity"] = kwargs["quantity"] * kwargs["entry_price"]
     try:
+        # The size is converted with the entry price before the engine sees either: check the
+        # entry first (the engine's own check, so the same message), or a zero would divide.
+        inputs.positive("entry_price", kwargs["entry_price"])
+        if unit == "quote":
+            # A value in USDT/USD: the coin amount for linear, the contract count for inverse.
+            if kwargs["contract"] == "linear":
+                kwargs["quantity"] = kwargs["quantity"] / kwargs["entry_price"]
+        elif kwargs["contract"] == "inverse":
+            kwargs["quantity"] = kwargs["quantity"] * kwargs["entry_price"]
         asset, volatility, horizon = odds_view.take_inputs(kwargs)
         result = liquidation_price(**kwargs)
         check = None if stop is None else planned_exit(result, stop, field="stop_price")
@@ -207,8 +211,8 @@ def render_result(answer: Answer) -> str:
         (
             "price",
             "Liquidation price",
-            result.price,
-            fmt.amount(result.price, price_unit) if result.price else "None: " + _no_price(result),
+            result.liquidated_at,
+            _liquidation_text(result, price_unit),
         ),
         (
             "bankruptcy_price",
@@ -241,7 +245,7 @@ def render_result(answer: Answer) -> str:
         f'<dl class="result-figures">{figures}</dl>',
         f'<p class="result-meaning result-loss" data-out="loss_note">{html.escape(_loss_note(result, unit))}</p>',
         odds_view.sentence(
-            answer.odds, fmt.amount(result.price, price_unit), answer.asset, answer.volatility, answer.horizon
+            answer.odds, fmt.amount(result.liquidated_at, price_unit), answer.asset, answer.volatility, answer.horizon
         ),
         _charts(result, check),
     ]
@@ -314,6 +318,14 @@ def _starting_values_line(result) -> str:
 
 def _value(value) -> str:
     return "" if value is None else repr(float(value))
+
+
+def _liquidation_text(result, price_unit: str) -> str:
+    if not result.price:
+        return "None: " + _no_price(result)
+    if result.adverse_move == 0.0:
+        return f"At entry, {fmt.amount(result.liquidated_at, price_unit)}: liquidated as it opens"
+    return fmt.amount(result.price, price_unit)
 
 
 def _no_price(result) -> str:

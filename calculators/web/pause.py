@@ -4,7 +4,7 @@ import html
 
 from .. import formatting as fmt
 from ..errors import InputError
-from ..pause import PAUSE_SECONDS, evaluate_pause
+from ..pause import PAUSE_SECONDS, PauseStart, evaluate_pause, pause_start
 from ..venues import VENUES
 from . import handoff, journal
 from .form import Field, all_errors, parse
@@ -117,21 +117,31 @@ def _state_words(passed) -> str:
     return {True: "Passed", False: "Needs work", None: "Not checked"}[passed]
 
 
-def _seconds_paused(request: dict) -> float:
+def _seconds_paused(request: dict, start: PauseStart) -> float:
+    """The page's count since the basis it sent; zero when the pause starts now or has not started."""
+    if start.basis is None or start.restarted:
+        return 0
     seconds = request.get("seconds_paused", 0)
     return seconds if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) else 0
 
 
-def _with_values(computed, values: dict):
-    """compute()'s (result, errors) with the form values kept for the link back to the calculator."""
-    result, errors = computed
-    return (result, values), errors
+def _compute(values: dict, request: dict):
+    """compute()'s (result, errors), with the form values (for the link back to the calculator) and
+    when the pause started (for the page's clock)."""
+    start = pause_start(values, request.get("pause_basis"))
+    result, errors = compute(values, _seconds_paused(request, start))
+    return (result, values, start), errors
 
 
 def _verdict_extras(answer, request: dict, values: dict) -> dict:
-    """The verdict for the page's timer and, when the visitor submitted, the journal entry."""
-    result = answer[0]
-    extras = {"verdict": result.verdict, "seconds_remaining": result.seconds_remaining}
+    """The verdict for the page's timer, when the pause counts from (the page starts its count when
+    `restart` is true and stops it when `basis` is null) and, when the visitor submitted, the entry."""
+    result, _, start = answer
+    extras = {
+        "verdict": result.verdict,
+        "seconds_remaining": result.seconds_remaining,
+        "pause": {"basis": start.basis, "restart": start.restarted},
+    }
     if request.get("save") and result.verdict != "pause":
         extras["entry"] = journal.make_entry(
             str(request.get("id", "")), str(request.get("saved_at", "")), values, result.verdict, result.headline
@@ -145,7 +155,7 @@ WIDGET = Widget(
     prefix="pause",
     fields=FIELDS,
     groups=GROUPS,
-    compute=lambda values, request: _with_values(compute(values, _seconds_paused(request)), values),
+    compute=_compute,
     render=lambda answer: render_result(answer[0]) + handoff.to_calculator(answer[1]),
     extras=_verdict_extras,
     placeholder=render_waiting,

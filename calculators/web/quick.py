@@ -56,11 +56,11 @@ def _compute_once(values: dict) -> tuple[Quick | None, dict]:
 
 def render_result(quick: Quick) -> str:
     r = quick.result
-    price = fmt.amount(r.price, "USDT") if r.price is not None else "none: the margin covers any fall"
+    price = fmt.amount(r.liquidated_at, "USDT") if r.price is not None else "none: the margin covers any fall"
     move = fmt.percent(r.adverse_move) if r.adverse_move is not None else "none"
     direction = "fall" if r.side == "long" else "rise"
     rows = (
-        ("price", "Liquidation price", r.price, price),
+        ("price", "Liquidation price", r.liquidated_at, price),
         ("adverse_move", f"A {direction} of", r.adverse_move, move),
         ("touch_odds", f"Odds it is touched within {HORIZON_DAYS:g} days", quick.odds, odds_view.odds_text(quick.odds)),
     )

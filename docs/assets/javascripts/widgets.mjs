@@ -37,8 +37,12 @@ function startRuntime(root) {
       const message = event.data || {};
       if (message.type === "ready") {
         clearTimeout(timer);
-        runtime.state = "ready";
         metrics.bootMs = message.ms;
+        if (runtime.state === "failed") {
+          lateStart();
+          return;
+        }
+        runtime.state = "ready";
         broadcast();
         resolve();
       } else if (message.type === "progress") {
@@ -62,6 +66,17 @@ function startRuntime(root) {
   });
   runtime.ready.catch(() => {});
   return runtime.ready;
+}
+
+// The runtime arrived after the start timeout had already reported a failure. It goes live after
+// all, and every widget that had started recomputes from its current inputs, so "Live" is never
+// shown beside a result computed for other inputs (the build's, for the defaults).
+function lateStart() {
+  runtime.state = "ready";
+  runtime.message = "";
+  runtime.ready = Promise.resolve();
+  broadcast();
+  for (const ctl of runtime.controllers) if (ctl.started) wentLive(ctl);
 }
 
 function call(request) {
@@ -111,7 +126,8 @@ function bind(root) {
   if (root.dataset.bound) return;
   root.dataset.bound = "true";
   const does = new Set((root.dataset.behaviours || "").split(" ").filter(Boolean));
-  const ctl = { root, kind: root.dataset.widget, does, form: root.querySelector("form"), seq: 0, overrides: {}, pausedSince: null, entries: [], timer: null,
+  // `pausedSince`: when the pause began counting, for the answers Python returned as `pauseBasis`.
+  const ctl = { root, kind: root.dataset.widget, does, form: root.querySelector("form"), seq: 0, overrides: {}, pausedSince: null, pauseBasis: null, entries: [], timer: null,
     // Fields the visitor typed in keep their value; fields that follow another (the venue's rate,
     // fee and contract) are refilled by Python when that one changes (`refill` stays set until an
     // answer that carried it is shown).
@@ -132,12 +148,14 @@ function bind(root) {
 function start(ctl) {
   if (ctl.started) return;
   ctl.started = true;
-  startRuntime(ctl.root).then(() => {
-    if (!ctl.root.isConnected) return;
-    if (ctl.does.has("live-on-start")) recalc(ctl);  // the first live result (with any edits made while starting)
-    if (ctl.does.has("journal")) loadJournal(ctl);
-    if (ctl.does.has("timed") && ctl.pausedSince !== null) recalc(ctl);  // answers typed while the runtime was starting
-  }, () => {});
+  startRuntime(ctl.root).then(() => wentLive(ctl), () => {});
+}
+
+function wentLive(ctl) {
+  if (!ctl.root.isConnected) return;
+  // The first live result, from the current inputs (with any edits made while the runtime started).
+  if (ctl.does.has("live-on-start") || ctl.edited) recalc(ctl);
+  if (ctl.does.has("journal")) loadJournal(ctl);
 }
 
 function whenIdle(callback) {
@@ -155,7 +173,7 @@ function edited(ctl, event) {
     else ctl.touched.add(name);
   }
   if (event.target && event.target.type === "file") return;
-  if (ctl.does.has("timed") && ctl.pausedSince === null) ctl.pausedSince = performance.now();
+  ctl.edited = true;
   start(ctl);
   if (runtime.state === "ready") recalc(ctl);
 }
@@ -181,7 +199,8 @@ async function recalc(ctl, options = {}) {
   const refilling = ctl.refill;
   if (refilling) request.refill = true;
   if (ctl.does.has("timed")) {
-    request.seconds_paused = ctl.pausedSince === null ? 0 : (performance.now() - ctl.pausedSince) / 1000;
+    request.seconds_paused = ctl.pausedSince === null ? 0 : (started - ctl.pausedSince) / 1000;
+    request.pause_basis = ctl.pauseBasis;
     if (options.save) Object.assign(request, { save: true, id: newId(), saved_at: new Date().toISOString() });
   }
   const response = await call(request);
@@ -210,7 +229,16 @@ async function recalc(ctl, options = {}) {
     keepForOffline(ctl.root);
   }
   if (ctl.does.has("share")) writeUrl(ctl);
-  if (ctl.does.has("timed")) afterVerdict(ctl, response, options);
+  if (ctl.does.has("timed")) {
+    // Python says when the pause counts from: the moment all three answers were written (this
+    // request, when `restart`), again after one is rewritten; not at all while one is missing.
+    if (response.pause) {
+      if (response.pause.restart) ctl.pausedSince = started;
+      else if (!response.pause.basis) ctl.pausedSince = null;
+      ctl.pauseBasis = response.pause.basis;
+    }
+    afterVerdict(ctl, response, options);
+  }
 }
 
 const parser = document.createElement("template");
