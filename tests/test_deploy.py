@@ -260,13 +260,9 @@ def _wait_for_active_worker(page):
     wait_until(lambda: page.evaluate(script), BOOT_MS / 1000, message="the service worker to activate", page=page)
 
 
-def _runtime_caches(page) -> list[str]:
-    keys = page.evaluate("async () => await caches.keys()")
-    return sorted(k for k in keys if k.startswith(offline.RUNTIME_CACHE_PREFIX))
-
-
-@pytest.mark.browser
-def test_offline_after_first_visit_and_a_new_version_replaces_the_cache(built_site, tmp_path, serve, browser):
+def _first_visit(built_site, tmp_path, serve, browser):
+    """A copy of the site we can change (a new release), served; one visit until the service worker
+    is active. Returns (site folder, base URL, context, page)."""
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
     base = serve(site, prefix=SUB_PATH)
@@ -275,6 +271,17 @@ def test_offline_after_first_visit_and_a_new_version_replaces_the_cache(built_si
     page.goto(base + "calculators/")
     page.wait_for_selector(LIVE, timeout=BOOT_MS)
     _wait_for_active_worker(page)
+    return site, base, context, page
+
+
+def _runtime_caches(page) -> list[str]:
+    keys = page.evaluate("async () => await caches.keys()")
+    return sorted(k for k in keys if k.startswith(offline.RUNTIME_CACHE_PREFIX))
+
+
+@pytest.mark.browser
+def test_offline_after_first_visit_and_a_new_version_replaces_the_cache(built_site, tmp_path, serve, browser):
+    site, base, context, page = _first_visit(built_site, tmp_path, serve, browser)
     wait_until(
         lambda: page.evaluate("() => window.__ahamirror.pageKept"),
         BOOT_MS / 1000,
@@ -336,14 +343,7 @@ def test_a_half_finished_deploy_never_mixes_an_old_wheel_with_a_new_lockfile(bui
     """Issue 14, item 4: the new worker and lockfile are live but the new wheel is not yet. The new
     worker checks every file's sha256 before caching it, so its install fails and the old version keeps
     serving; once the wheel arrives, the new version installs and the calculator starts on it."""
-    site = tmp_path / "site"
-    shutil.copytree(built_site, site)
-    base = serve(site, prefix=SUB_PATH)
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(base + "calculators/")
-    page.wait_for_selector(LIVE, timeout=BOOT_MS)
-    _wait_for_active_worker(page)
+    site, base, context, page = _first_visit(built_site, tmp_path, serve, browser)
     first = _runtime_caches(page)
 
     folder = site / runtime.runtime_dir()
