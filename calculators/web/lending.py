@@ -186,7 +186,7 @@ def _percent_words(message: str) -> str:
 def render_result(answer: Lending) -> str:
     h, p = answer.health, answer.price
     proto = PROTOCOLS[h.protocol]
-    hf_text = fmt.price(h.health_factor, 3) if h.health_factor is not None else "no debt"
+    hf_text = fmt.ratio(h.health_factor) if h.health_factor is not None else "no debt"
     what = "collateral" if answer.moving == "collateral" else "debt"
     rows = [
         ("health_factor", "Health factor", h.health_factor, hf_text + (": liquidatable now" if h.liquidatable else "")),
