@@ -97,7 +97,7 @@ def test_an_already_liquidatable_loan_says_so_and_shows_todays_liquidation():
     html = _respond(debt_amount="8100")["html"]
     assert _out(html, "health_factor") < 1 and "liquidatable now" in html
     assert _out(html, "move") == 0
-    assert "At today's prices" in html
+    assert "at today's prices" in html
 
 
 def test_the_convention_and_its_sources_are_shown():

@@ -230,9 +230,9 @@ def _outcome(answer: Lending) -> str:
     if o is None or not o.liquidatable:
         return '<p class="result-liquidation" data-out="liquidation">No price of this asset liquidates the loan.</p>'
     where = (
-        "At today's prices, one liquidation"
+        "Figures at today's prices"
         if answer.at_current_prices
-        else "If the price reaches the liquidation price, one liquidation"
+        else "Figures for a price just past the liquidation price"
     )
     rows = [
         ("repaid_value", "Debt repaid", o.repaid_value),
@@ -250,8 +250,7 @@ def _outcome(answer: Lending) -> str:
     )
     return (
         '<p class="result-subtitle"><strong>One liquidation of the largest size allowed</strong></p>'
-        f'<p class="result-liquidation" data-out="liquidation">{where} of the largest size allowed: '
-        f"{html.escape(o.close_factor_rule)}</p>"
+        f'<p class="result-liquidation" data-out="liquidation">{where}. {html.escape(o.close_factor_rule)}</p>'
         f'<dl class="result-figures">{figures}</dl>'
     )
 

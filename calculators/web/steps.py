@@ -94,12 +94,13 @@ def field_name(row: int, part: str) -> str:
 
 
 def _row_fields(row: int, defaults: dict[str, str]) -> tuple[Field, ...]:
+    """A row's four fields; the first two rows carry the help (the same for every row, said once)."""
     group = f"row{row}"
-    kind_help = (
-        "The first step opens the position."
-        if row == 1
-        else "Leave it as 'Unused row' to skip the row; the steps run in row order."
-    )
+    first = row == 1
+    kind_help = {
+        1: "The first step opens the position.",
+        2: "Pick a kind to use a row; 'Unused row' skips it. Steps run in row order.",
+    }.get(row, "")
     return (
         Field(
             field_name(row, "kind"),
@@ -117,7 +118,7 @@ def _row_fields(row: int, defaults: dict[str, str]) -> tuple[Field, ...]:
             unit="BTC",
             optional=True,
             group=group,
-            help="Open, add and reduce." if row == 1 else "",
+            help="For open, add and reduce." if first else "",
         ),
         Field(
             field_name(row, "price"),
@@ -126,7 +127,7 @@ def _row_fields(row: int, defaults: dict[str, str]) -> tuple[Field, ...]:
             unit="USDT",
             optional=True,
             group=group,
-            help="The fill price; for a margin or funding step, the mark price (optional)." if row == 1 else "",
+            help="The fill price; optional for margin and funding steps." if first else "",
         ),
         Field(
             field_name(row, "amount"),
@@ -135,7 +136,7 @@ def _row_fields(row: int, defaults: dict[str, str]) -> tuple[Field, ...]:
             unit="USDT",
             optional=True,
             group=group,
-            help="Margin added or removed; funding paid (negative if received)." if row == 1 else "",
+            help="Margin moved, or funding paid (negative if received)." if first else "",
         ),
     )
 
