@@ -150,9 +150,8 @@ def _default_rows() -> list[dict[str, str]]:
 ROW_FIELDS = tuple(f for row, d in enumerate(_default_rows(), start=1) for f in _row_fields(row, d))
 FIELDS = _MAIN_FIELDS + ROW_FIELDS
 GROUPS = {"main": "Your account", **{f"row{row}": f"Step {row}" for row in range(1, ROWS + 1)}}
-_MAIN_NAMES = frozenset(f.name for f in _MAIN_FIELDS)
 # The engine's own names for the global inputs are the form's.
-_ENGINE_GLOBALS = _MAIN_NAMES
+_ENGINE_GLOBALS = frozenset(f.name for f in _MAIN_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
