@@ -8,6 +8,8 @@ from . import lending
 from .engine import LiquidationResult, liquidation_price
 from .errors import InputError
 from .ladder import LadderRow, leverage_ladder
+from .lending import health_factor, price_for_liquidation
+from .lending import liquidation as lending_liquidation
 from .positions import PositionState, Step, build_position
 from .tiers import PRESETS as TIER_PRESETS
 from .tiers import Tier, TierTable
@@ -28,4 +30,7 @@ __all__ = [
     "Step",
     "build_position",
     "lending",
+    "health_factor",
+    "price_for_liquidation",
+    "lending_liquidation",
 ]

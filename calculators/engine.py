@@ -172,6 +172,8 @@ def liquidation_price(
         _check_leverage(lev, cap, the_venue, table)
     elif given_margin is not None:
         lev = notional / given_margin
+        if lev == 0 or not math.isfinite(lev):  # a tiny position against a huge margin (or the reverse)
+            raise inputs.out_of_range({"margin": given_margin, "quantity": qty, "entry_price": entry})
     else:  # not reached: a missing leverage and margin are refused above (this branch narrows the type)
         raise InputError("leverage", _NO_LEVERAGE)
 

@@ -42,3 +42,8 @@ def amount(value: float | None, unit: str = "", digits: int | None = None) -> st
 def leverage(value: float) -> str:
     """10.0 -> '10x'; 12.5 -> '12.5x'."""
     return f"{value:g}x" if math.isfinite(value) else "—"
+
+
+def ratio(value: float | None) -> str:
+    """A health factor or other plain ratio, to three decimals as the lending protocols show it: '1.333'."""
+    return "—" if value is None else f"{value:,.3f}"

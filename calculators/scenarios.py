@@ -63,3 +63,42 @@ AVERAGING_DOWN = AveragingDown(
     cross_wallet=6_000.0,
     leverage=10,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class LendingExample:
+    """The DeFi lending page's loan: Aave's own worked example (aave.com/help/borrowing/liquidations, read
+    2026-12-01): $10,000 of ETH at an 80 % liquidation threshold against $6,000 of a dollar stablecoin, whose
+    health factor Aave gives as 1.333. The ETH price and the 5 % bonus are this site's choices (an ETH bonus of
+    that size is typical on Aave v3, but each market sets its own)."""
+
+    collateral_amount: float
+    collateral_price: float
+    liquidation_threshold: float
+    liquidation_bonus: float
+    debt_amount: float
+    debt_price: float
+
+    def book(self) -> dict:
+        """The loan as `lending.health_factor` and its siblings take it, on Aave v3."""
+        collateral = {
+            "amount": self.collateral_amount,
+            "price": self.collateral_price,
+            "liquidation_threshold": self.liquidation_threshold,
+            "liquidation_bonus": self.liquidation_bonus,
+        }
+        return {
+            "protocol": "aave-v3",
+            "collaterals": [collateral],
+            "debts": [{"amount": self.debt_amount, "price": self.debt_price}],
+        }
+
+
+LENDING_EXAMPLE = LendingExample(
+    collateral_amount=5.0,
+    collateral_price=2_000.0,  # 5 ETH at 2,000: Aave's $10,000
+    liquidation_threshold=0.80,
+    liquidation_bonus=0.05,
+    debt_amount=6_000.0,
+    debt_price=1.0,
+)

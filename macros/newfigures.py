@@ -10,8 +10,12 @@ import html
 import calculators
 from calculators import formatting as fmt
 from calculators.engine import state_at
-from calculators.scenarios import TEACHING
+from calculators.lending import price_for_liquidation
+from calculators.scenarios import LENDING_EXAMPLE, TEACHING
 from calculators.tiers import PRESETS
+
+# How far past the liquidation price the widget takes its "one liquidation" figures; the page does the same.
+from calculators.web.lending import PAST_THE_TRIGGER
 
 from .figures import figure, scenario, teaching_args
 from .tables import COMPARISON_FEE, _table
@@ -190,6 +194,36 @@ def margin_ratio_table(leverage=10) -> str:
     return note + _table("margin-ratio", headers, body)
 
 
+# --- DeFi lending -------------------------------------------------------------------------------
+
+
+def lending_input(name: str) -> str:
+    """One of the lending example's stated inputs: "collateral_value", "debt_value", "collateral_price",
+    "collateral_amount", "liquidation_threshold" or "liquidation_bonus"."""
+    e = LENDING_EXAMPLE
+    texts = {
+        "collateral_value": "$" + fmt.price(e.collateral_amount * e.collateral_price, 0),
+        "debt_value": "$" + fmt.price(e.debt_amount * e.debt_price, 0),
+        "collateral_price": "$" + fmt.price(e.collateral_price, 0),
+        "collateral_amount": f"{e.collateral_amount:g}",
+        "liquidation_threshold": fmt.percent(e.liquidation_threshold, 0),
+        "liquidation_bonus": fmt.percent(e.liquidation_bonus, 0),
+    }
+    return _assumed(texts[name])
+
+
+def lending_figure(field: str, fmt_name: str = "price", fn: str = "health_factor", at_trigger: bool = False) -> str:
+    """A figure of the lending example from `calculators.<fn>` (health_factor, price_for_liquidation or
+    lending_liquidation); `at_trigger` moves the collateral price just past its liquidation price first."""
+    book = LENDING_EXAMPLE.book()
+    if at_trigger:
+        trigger = price_for_liquidation(**book).price
+        assert trigger is not None  # the example has a liquidation price
+        moved = {**book["collaterals"][0], "price": trigger * (1 - PAST_THE_TRIGGER)}
+        book = {**book, "collaterals": [moved]}
+    return figure(field, fmt_name, fn=fn, **book)
+
+
 MACROS = (
     funding_rate,
     funding_days,
@@ -204,4 +238,6 @@ MACROS = (
     cross_multiple,
     cross_figure,
     margin_ratio_table,
+    lending_input,
+    lending_figure,
 )

@@ -231,7 +231,15 @@ def test_axe_widget_states(browser, origin, widget_pages, axe_source, scheme):
 
             # A field error: the message, the invalid field and the stale result.
             kind = kinds[0]
-            name = "leverage" if kind != "pause" else "entry_price"
+            # The leverage where a widget has one (the pause check's entry price), else its first required number.
+            fields = registry.get(kind).fields
+            names = {f.name for f in fields}
+            if kind == "pause":
+                name = "entry_price"
+            elif "leverage" in names:
+                name = "leverage"
+            else:
+                name = next(f.name for f in fields if f.kind == "number" and not f.optional)
             page.locator(f"#{registry.get(kind).prefix}-{name}").fill("abc")
             page.wait_for_selector(f"#{registry.get(kind).prefix}-{name}-error:not(:empty)", timeout=BOOT_MS)
             problems += axe_scan(page, axe_source, f"{where} (field error on {name})")

@@ -33,6 +33,7 @@ from ..errors import InputError
 from ..ladder import LadderRow
 from ..markets import TypicalMove
 from ..odds import typical_move
+from ..positions import PositionState
 from ..stops import planned_exit
 
 WIDTH = 360  # viewBox width
@@ -800,6 +801,114 @@ def _step_name(step: PathStep) -> str:
     if step.label == "Liquidation triggers":
         return "Liquidation"
     return "Entry" if step.move == 0 else f"−{fmt.percent(step.move)}"
+
+
+# --- a position built step by step ----------------------------------------------------------------
+
+_STEP_NAMES = {
+    "open": "Open",
+    "add": "Add",
+    "reduce": "Reduce",
+    "close": "Close",
+    "add_margin": "+Margin",
+    "remove_margin": "−Margin",
+    "funding": "Funding",
+}
+
+
+def steps_chart(states: Sequence[PositionState], *, id_prefix: str) -> str:
+    """The position after each step (`positions.build_position`): one slot per step with the step's price
+    (a dot), the average entry (a dash) and the liquidation price (a line from step to step)."""
+    prefix = _check_prefix(id_prefix)
+    if not states:
+        raise InputError("steps", "The steps chart needs at least one step.")
+    keys = [p for st in states for p in (st.mark_price, st.entry_price, st.liquidation_price) if p is not None]
+    y_domain = linear_scale(keys, 1, 0, pad=0.08)
+    y_format = _tick_format(y_domain)
+    left = 10 + max(text_width(y_format(v)) for v in y_domain.ticks() or [0.0])
+    right, top = WIDTH - 8.0, 12.0
+    bottom = top + 180
+    y = Scale(y_domain.lo, y_domain.hi, bottom, top)
+    slot = (right - left) / len(states)
+    centres = [left + slot * (k + 0.5) for k in range(len(states))]
+    texts = [[f"{st.step + 1}. {_STEP_NAMES.get(st.kind, st.kind)}"] for st in states]
+    placed = _place(centres, texts, top=bottom + 8, lines=1)
+    legend_y = bottom + 8 + _lanes_height(placed, 1) + LINE
+    height = legend_y + 2 * LINE + 4
+
+    parts = [f'<g class="plot"{y.attrs("y")}>']
+    parts.append(_y_ticks(y, left, right, y_format))
+    parts.append(_line(left, bottom, right, bottom, "muted"))
+    liquidation = [
+        (cx, y(st.liquidation_price)) for st, cx in zip(states, centres, strict=True) if st.liquidation_price
+    ]
+    parts.append(_polyline(liquidation, "liquidation", width=2.5))
+    half = min(14.0, slot * 0.3)
+    for st, cx, spot, text in zip(states, centres, placed, texts, strict=True):
+        if st.entry_price is not None:
+            ey = y(st.entry_price)
+            parts.append(
+                _line(
+                    cx - half,
+                    ey,
+                    cx + half,
+                    ey,
+                    "entry",
+                    width=2.5,
+                    extra=f' class="marker marker-entry" data-value="{st.entry_price!r}"',
+                )
+            )
+        if st.liquidation_price is not None:
+            parts.append(
+                f'<circle class="marker marker-liquidation" cx="{_n(cx)}" cy="{_n(y(st.liquidation_price))}" r="5"'
+                f' fill="var(--chart-liquidation)" data-value="{st.liquidation_price!r}"/>'
+            )
+        parts.append(
+            f'<circle class="marker marker-mark" cx="{_n(cx)}" cy="{_n(y(st.mark_price))}" r="4"'
+            f' fill="none" stroke="var(--chart-stop)" stroke-width="2" data-value="{st.mark_price!r}"/>'
+        )
+        parts.append(_text(spot.x, spot.y, text, "text"))
+    # Legend: two rows under the step names, where nothing else is drawn.
+    x0 = 4.0
+    parts.append(_line(x0, legend_y - 5, x0 + 22, legend_y - 5, "liquidation", width=2.5))
+    parts.append(_text(x0 + 28, legend_y, ["liquidation price"], "liquidation", anchor="start"))
+    x1 = x0 + 28 + text_width("liquidation price") + 14
+    parts.append(_line(x1, legend_y - 5, x1 + 22, legend_y - 5, "entry", width=2.5))
+    parts.append(_text(x1 + 28, legend_y, ["average entry"], "entry", anchor="start"))
+    row2 = legend_y + LINE + 2
+    parts.append(
+        f'<circle cx="{_n(x0 + 11)}" cy="{_n(row2 - 5)}" r="4" fill="none" stroke="var(--chart-stop)"'
+        ' stroke-width="2"/>'
+    )
+    parts.append(_text(x0 + 28, row2, ["the step's price"], "stop", anchor="start"))
+    parts.append("</g>")
+
+    title = "The liquidation price after each step"
+    said = [
+        f"after step {st.step + 1} ({st.kind.replace('_', ' ')} at {_price(st.mark_price)}): "
+        + (
+            f"liquidation {_price(st.liquidation_price)}"
+            if st.liquidation_price is not None
+            else "no liquidation price"
+        )
+        for st in states
+    ]
+    desc = "The liquidation price " + "; ".join(said) + "."
+    table = _data_table(
+        title,
+        ("Step", "Price", "Average entry", "Liquidation price", "Move left"),
+        [
+            (
+                f"{st.step + 1}. {st.kind.replace('_', ' ')}",
+                fmt.price(st.mark_price),
+                fmt.price(st.entry_price),
+                fmt.price(st.liquidation_price),
+                fmt.percent(st.move_to_liquidation),
+            )
+            for st in states
+        ],
+    )
+    return _figure("steps", prefix, height, title, desc, "".join(parts), html.escape(desc), table)
 
 
 # --- the ladder sparkline ------------------------------------------------------------------------

@@ -19,6 +19,8 @@ MODULES: Mapping[str, str] = {
     "ladder": "ladder",
     "pause": "pause",
     "quick": "quick",
+    "steps": "steps",
+    "lending": "lending",
 }
 # Requests that are not a form: the pause journal's storage actions (add, delete, import, ...).
 SERVICES: Mapping[str, str] = {"journal": "journal"}
