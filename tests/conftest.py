@@ -77,7 +77,10 @@ def serve_site(directory, prefix: str = ""):
     from tools.serve import make_server
 
     server = make_server(str(directory), 0, verbose=False, prefix=prefix)  # port 0: any free port
-    threading.Thread(target=server.serve_forever, daemon=True, name="site-server").start()
+    # A short poll: shutdown() waits up to one poll, and tests start and stop many servers.
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="site-server"
+    ).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}{prefix.rstrip('/')}"
 
 

@@ -197,11 +197,13 @@ def test_the_meta_policy_is_enforced_where_the_host_sends_no_headers(built_site,
     page.on("console", lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None)
     paths = sorted(p.relative_to(built_site).as_posix().removesuffix("index.html") for p in built_site.rglob("*.html"))
     assert len(paths) > 10
+    started = False
     for path in paths:
         response = page.goto(plain_host + path, wait_until="load")
         assert response is not None and "content-security-policy" not in response.headers
-        if page.locator("[data-widget]").count():  # the runtime's own start must pass the policy too
+        if page.locator("[data-widget]").count() and not started:  # the runtime's start must pass it too
             page.wait_for_selector("[data-widget][data-runtime-state=ready]", timeout=BOOT_MS)
+            started = True  # the same runtime on every widget page: once is the check
         assert messages == [], f"/{path}: the site's own page broke its policy: {messages}"
         assert page.evaluate(INJECT) == 0, f"/{path}: an injected inline script ran"
         wait_until_logged(page, messages, f"/{path}")

@@ -69,7 +69,7 @@ def start():
             original(request, client_address)
 
         server.handle_error = record  # type: ignore[method-assign]
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         started.append(running)
         return running
 
