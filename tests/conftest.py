@@ -101,3 +101,21 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Fresh, isolated browser contexts for one test (closed after it); runtime waits use the budget."""
+    from sitebuild.layout import BOOT_BUDGET_MS
+
+    opened = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        context.set_default_timeout(BOOT_BUDGET_MS)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        context.close()

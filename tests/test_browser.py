@@ -111,22 +111,6 @@ def patient_expect():
     expect.set_options(timeout=None)  # None: Playwright's own default (5 s)
 
 
-@pytest.fixture
-def new_context(browser):
-    """Fresh, isolated browser contexts for one test (closed after it)."""
-    opened = []
-
-    def make(**options):
-        context = browser.new_context(**options)
-        context.set_default_timeout(BOOT_MS)
-        opened.append(context)
-        return context
-
-    yield make
-    for context in opened:
-        context.close()
-
-
 def open_page(context, url, watch=None, clock=False):
     page = context.new_page()
     (watch or Watch()).attach(page)

@@ -4,6 +4,8 @@ counts from complete answers (item 6), an invalid field seen in forced-colours m
 Expected results come from CPython (`calculators.web.api.handle`), which the page runs under Pyodide.
 """
 
+import functools
+
 import pytest
 from playwright.sync_api import expect
 
@@ -30,18 +32,9 @@ SHORT_BUDGET_MS = 1000  # far below any real start: the timeout fires while the 
 
 
 @pytest.fixture
-def new_context(browser):
-    opened = []
-
-    def make(**options):
-        context = browser.new_context(service_workers="block", **options)
-        context.set_default_timeout(BOOT_MS)
-        opened.append(context)
-        return context
-
-    yield make
-    for context in opened:
-        context.close()
+def new_context(new_context):
+    """conftest's contexts, without service workers: each test sees the network as the page does."""
+    return functools.partial(new_context, service_workers="block")
 
 
 def recalcs(page) -> int:

@@ -60,21 +60,17 @@ def entry(n: int, prefix: str = "seed") -> dict:
 
 
 @pytest.fixture
-def new_context(browser):
-    opened = []
+def new_context(new_context):
+    """conftest's contexts, optionally seeded with stored entries or with storage filled to its quota."""
 
     def make(stored: dict | None = None, fill_quota: bool = False, **options):
-        context = browser.new_context(**options)
-        context.set_default_timeout(BOOT_MS)
+        context = new_context(**options)
         if stored is not None or fill_quota:
             script = SEED % (json.dumps(stored or {}), json.dumps(fill_quota), FILL_QUOTA)
             context.add_init_script(script=script + "();")
-        opened.append(context)
         return context
 
-    yield make
-    for context in opened:
-        context.close()
+    return make
 
 
 def open_pause(context, origin, watch: Watch | None = None):
