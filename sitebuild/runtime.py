@@ -15,7 +15,7 @@ import shutil
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 
-from . import layout
+from . import compress, layout
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
@@ -53,6 +53,8 @@ def publish(site_dir: str | os.PathLike) -> pathlib.Path:
     shutil.copy2(built.stdlib, dest / STDLIB)
     shutil.copy2(built.wheel, dest / built.wheel.name)
     write_lockfile(dest, dest / built.wheel.name)
+    # .br and .gz siblings for hosts that serve them (the zip and the wheel are deflated already).
+    compress.precompress(dest, list(RUNTIME_FILES))
     return dest
 
 
