@@ -106,7 +106,8 @@ def main(argv=None) -> int:
                     sections.append(
                         (
                             f"calculator start, {chromium.PHONE.label}",
-                            chromium.start_figures(browser, base, args.phone_runs, chromium.PHONE, log=log),
+                            chromium.cpu_figures(browser, base, chromium.PHONE, log=log)
+                            + chromium.start_figures(browser, base, args.phone_runs, chromium.PHONE, log=log),
                         )
                     )
                     done("phone")

@@ -330,6 +330,44 @@ def start_figures(browser, base: str, runs: int = 5, profile: Profile = UNTHROTT
     ]
 
 
+def cpu_figures(browser, base: str, profile: Profile, runs: int = 3, log=print) -> list[Figure]:
+    """The slowdown the profile's CPU throttle achieved, on the page's main thread and in a worker:
+    a fixed busy loop timed with and without it, alternately."""
+    url = base + floor.FOLDER + "/spin.html"
+    times: dict[str, list[float | None]] = {"main": [], "worker": [], "main_t": [], "worker_t": []}
+    for i in range(runs):
+        for throttled in (False, True) if i % 2 == 0 else (True, False):
+            context = browser.new_context()
+            try:
+                page = context.new_page()
+                with profile.cpu() if throttled else throttle.CpuThrottle(TAG, 1):
+                    page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+                    page.wait_for_selector("body[data-done]", state="attached", timeout=TIMEOUT_MS)
+                    spin = page.evaluate("() => window.__spin")
+            finally:
+                context.close()
+            suffix = "_t" if throttled else ""
+            times["main" + suffix].append(spin["main"])
+            times["worker" + suffix].append(spin["worker"])
+    log(f"  cpu check: {times}")
+    return [
+        Figure(
+            f"cpu.{profile.name}.main",
+            f"CPU slowdown achieved, page main thread [{profile.name}]",
+            "x",
+            ratios(times["main_t"], times["main"]),
+            note=f"asked: {profile.cpu_slowdown:g}x; a busy loop, throttled / not, run by run",
+        ),
+        Figure(
+            f"cpu.{profile.name}.worker",
+            f"CPU slowdown achieved, worker [{profile.name}]",
+            "x",
+            ratios(times["worker_t"], times["worker"]),
+            note="the Python runtime runs in a worker: DevTools' own CPU throttle would leave it at 1x",
+        ),
+    ]
+
+
 def _ms(value) -> str:
     return "failed" if value is None else f"{value['ms']:.0f} ms"
 

@@ -50,6 +50,23 @@ WORKER = """self.onmessage = async (event) => {
 """
 
 
+# A fixed busy loop timed on the page's main thread and in a module worker: the phone profile's
+# CPU slowdown is checked with it (bench/browser.py `cpu_figures`), not assumed.
+SPIN_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>CPU check</title>
+<script type="module" src="spin.mjs"></script></head>
+<body><p>CPU check for the benchmarks.</p></body></html>
+"""
+SPIN_LOOP = "let x = 0; const t = performance.now(); for (let i = 0; i < 4e7; i++) x += i % 7;"
+SPIN_SCRIPT = (
+    "const spin = (window.__spin = {});\n"
+    + SPIN_LOOP
+    + "\nspin.main = performance.now() - t;\n"
+    + 'const worker = new Worker(new URL("spin-worker.mjs", import.meta.url).href, { type: "module" });\n'
+    + "worker.onmessage = (event) => { spin.worker = event.data; document.body.dataset.done = 'ok'; };\n"
+)
+SPIN_WORKER = SPIN_LOOP + "\npostMessage(performance.now() - t);\n"
+
 NPM_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 
 
@@ -60,6 +77,9 @@ def write(site: pathlib.Path) -> str:
     (folder / "index.html").write_text(PAGE, encoding="utf-8")
     (folder / "floor.mjs").write_text(SCRIPT, encoding="utf-8")
     (folder / "floor-worker.mjs").write_text(WORKER, encoding="utf-8")
+    (folder / "spin.html").write_text(SPIN_PAGE, encoding="utf-8")
+    (folder / "spin.mjs").write_text(SPIN_SCRIPT, encoding="utf-8")
+    (folder / "spin-worker.mjs").write_text(SPIN_WORKER, encoding="utf-8")
     (folder / "runtime").mkdir(exist_ok=True)
     for name in NPM_FILES:
         shutil.copy2(ROOT / "node_modules" / "pyodide" / name, folder / "runtime" / name)
