@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -64,7 +65,7 @@ def path_steps():
 # against 6,000 USDC at $1. Health factor HF = a p LT / (d q) = 8,000 / 6,000 = 4/3; it reaches 1 at the ETH
 # price p = d q / (a LT) = 6,000 / 4 = 1,500, a fall of 25 %. Priced the other way (the debt's price q moving),
 # at q = a p LT / d = 4/3.
-LOAN = {
+LOAN: dict[str, Any] = {
     "protocol": "aave-v3",
     "collaterals": [{"amount": 5, "price": 2_000, "liquidation_threshold": 0.8, "liquidation_bonus": 0.05}],
     "debts": [{"amount": 6_000, "price": 1}],
