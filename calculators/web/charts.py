@@ -24,18 +24,20 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from .. import formatting as fmt
 from ..comparisons import PathStep
 from ..engine import LINEAR, LiquidationResult, _lines, state_at
 from ..errors import InputError
 from ..ladder import LadderRow
-from ..lending import PriceResult, health_factor
 from ..markets import TypicalMove
 from ..odds import typical_move
 from ..positions import PositionState
 from ..stops import planned_exit
+
+if TYPE_CHECKING:  # the lending engine is imported by the one chart that needs it, so a page's worker
+    from ..lending import PriceResult  # without the lending widget never compiles it
 
 WIDTH = 360  # viewBox width
 FONT = 14  # font size in viewBox units
@@ -984,7 +986,7 @@ def _priced(book: Mapping[str, Any], moving: str, price: float) -> dict[str, Any
     return {**book, kind: entries}
 
 
-def health_drawable(price: PriceResult) -> bool:
+def health_drawable(price: "PriceResult") -> bool:
     """Whether the loan's prices and health factor are sizes a chart can scale (`health_chart` needs a debt)."""
     marked = [p for p in (price.current_price, price.price) if p is not None]
     hf = price.health_factor
@@ -993,10 +995,12 @@ def health_drawable(price: PriceResult) -> bool:
     )
 
 
-def health_chart(book: Mapping[str, Any], price: PriceResult, *, id_prefix: str) -> str:
+def health_chart(book: Mapping[str, Any], price: "PriceResult", *, id_prefix: str) -> str:
     """The health factor against the price that moves (`price.moving`, every other price held): the curve
     from `lending.health_factor`, today's price and health factor, the liquidation price where the curve
     meets 1 (`lending.price_for_liquidation`), and the room between them on the price axis."""
+    from ..lending import health_factor
+
     prefix = _check_prefix(id_prefix)
     if not health_drawable(price):
         raise InputError("debts", "The health factor chart needs a debt, and prices and a health factor it can draw.")
