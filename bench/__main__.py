@@ -115,7 +115,7 @@ def main(argv=None) -> int:
                     phase("recalc")
                     sections.append(
                         (
-                            "recalculation (liquidation calculator)",
+                            "recalculation (every widget that recomputes as you type)",
                             chromium.recalc_figures(browser, base, args.recalc_sessions, log=log),
                         )
                     )
