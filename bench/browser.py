@@ -78,7 +78,7 @@ RECALC = """async ({kind, name, values, gapMs, timeout}) => {
   const root = document.querySelector(`[data-widget="${kind}"]`);
   const field = root.querySelector("form").elements[name];
   const result = root.querySelector("[data-result]");
-  const times = [];
+  const times = [], parts = [];
   for (const value of values) {
     const ms = await new Promise((resolve) => {
       let started = 0;
@@ -86,6 +86,7 @@ RECALC = """async ({kind, name, values, gapMs, timeout}) => {
         const now = performance.now();
         observer.disconnect();
         clearTimeout(timer);
+        parts.push(window.__ahamirror.lastRecalc || null);  // the page's own split of this answer
         resolve(now - started);
       });
       const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, timeout);
@@ -98,7 +99,7 @@ RECALC = """async ({kind, name, values, gapMs, timeout}) => {
     // Let the rest of the answer (URL update, status) finish before the next edit.
     await new Promise((resolve) => setTimeout(resolve, gapMs));
   }
-  return { times, stale: result.classList.contains("stale"), source: result.dataset.source || null,
+  return { times, parts, stale: result.classList.contains("stale"), source: result.dataset.source || null,
            recalcs: window.__ahamirror.recalcs };
 }"""
 
@@ -410,6 +411,7 @@ def recalc_figures(browser, base: str, sessions: int = 3, edits: int = 200, log=
         page_path = registry.get(kind).page
         live = f'[data-widget="{kind}"] [data-result][data-source="live"]'
         p50s, p95s, pooled, problems = [], [], [], []
+        split: dict[str, list[float]] = {"total": [], "worker": [], "messaging": [], "page": []}
         for s in range(sessions):
             context = browser.new_context()
             try:
@@ -428,6 +430,10 @@ def recalc_figures(browser, base: str, sessions: int = 3, edits: int = 200, log=
                     f"session {s + 1}: {missing} edits without an update, stale={out['stale']}, source={out['source']}"
                 )
             good = [t for t in times if t is not None]
+            for part in out["parts"]:
+                for key in split:
+                    if part and part.get(key) is not None:
+                        split[key].append(part[key])
             p50s.append(percentile(good, 50))
             p95s.append(percentile(good, 95))
             pooled += good
@@ -439,6 +445,8 @@ def recalc_figures(browser, base: str, sessions: int = 3, edits: int = 200, log=
             f"{kind}: {edits} edits of {name} per session after {len(warmup)} warm-up edits; "
             f"one session per fresh page (/{page_path})"
         )
+        split_p50 = {key: percentile(v, 50) for key, v in split.items()}
+        split_p95 = {key: percentile(v, 95) for key, v in split.items()}
         extra = {
             "widget": kind,
             "field": name,
@@ -451,7 +459,17 @@ def recalc_figures(browser, base: str, sessions: int = 3, edits: int = 200, log=
                 "mean": statistics.fmean(pooled) if pooled else None,
             },
             "problems": problems,
+            # Median ms of each part of an answer, pooled over sessions: in the worker (JSON and
+            # Python), messaging both ways (and queueing), and the page's handling up to the swap.
+            "split_p50": split_p50,
+            "split_p95": split_p95,
         }
+        log(
+            f"  recalc {kind} split p50: "
+            + ", ".join(f"{k} {_or_na(v)}" for k, v in split_p50.items())
+            + " | p95: "
+            + ", ".join(f"{k} {_or_na(v)}" for k, v in split_p95.items())
+        )
         figures += [
             Figure(f"recalc.{kind}.p50", f"{kind}: p50 (input to DOM)", "ms", p50s, note=note, extra=extra),
             Figure(f"recalc.{kind}.p95", f"{kind}: p95 (input to DOM)", "ms", p95s, "<=", 16, note=note),

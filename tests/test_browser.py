@@ -257,6 +257,10 @@ def test_liquidation_fill_and_read(calc):
     assert all(ids and ids[0] == name for name, ids in snap["described"].items()), snap["described"]
     percent = page.evaluate(f"() => [...document.querySelectorAll('{LIQ} [data-unit=percent]')].map((e) => e.name)")
     assert set(percent) == {f.name for f in liquidation.FIELDS if f.percent}
+    # The address follows the inputs once typing pauses (widgets.mjs URL_SETTLE_MS).
+    wait_until(
+        lambda: scenario(page).get("leverage") == "25", BOOT_MS / 1000, message="the address to carry the inputs"
+    )
     assert scenario(page) == {
         "venue": "okx",
         "side": "short",
@@ -817,7 +821,11 @@ def test_shared_link_round_trip(calc):
     expected = cpython("liquidation", values)
     assert expected["ok"], expected
     first = wait_for_result(page, "liquidation", expected["html"])
-    wait_until(lambda: scenario(page).get("funding_paid") == "0.0001", 10, message="the address to carry the inputs")
+    wait_until(
+        lambda: scenario(page).get("funding_paid") == "0.0001",
+        BOOT_MS / 1000,
+        message="the address to carry the inputs",
+    )
     assert scenario(page) == {
         name: value for name, value in values.items() if value != liquidation.WIDGET.defaults()[name]
     }
