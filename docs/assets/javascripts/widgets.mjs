@@ -217,7 +217,9 @@ function showStatus(ctl) {
   const failed = runtime.state === "failed";
   if (failed) ctl.root.setAttribute("data-runtime-failure", runtime.kind);
   else ctl.root.removeAttribute("data-runtime-failure");
-  if (failed || ctl.root.querySelector("[data-retry]")) retryButton(ctl).hidden = !failed;
+  // Only while it can help (the theme's button style would override a `hidden` attribute).
+  if (failed) retryButton(ctl);
+  else ctl.root.querySelector("[data-retry]")?.remove();
 }
 
 // --- widgets -------------------------------------------------------------------------------------
