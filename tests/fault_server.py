@@ -58,7 +58,7 @@ class FaultHandler(Handler):
         fault = self.server.fault_for(self.url_path or "", self.command)
         if fault is None:
             return super().send_head()
-        self.server.hits.append((fault, self.url_path))
+        self.server.hits.append((fault, self.url_path or ""))
         if fault == "head-refused":
             self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
             self.send_header("Allow", "GET")
@@ -71,27 +71,27 @@ class FaultHandler(Handler):
         name = os.path.basename(file)
         if fault == "spa":
             body = pathlib.Path(self.directory, "index.html").read_bytes()
-            self._headers_for(body, len(body), "text/html; charset=utf-8")
+            self._headers_for(len(body), "text/html; charset=utf-8")
             self._write(body)
             return None
         data = pathlib.Path(file).read_bytes()
         half = data[: len(data) // 2]
         if fault == "truncated":
-            self._headers_for(half, len(half), self.guess_type(file))
+            self._headers_for(len(half), self.guess_type(file))
             self._write(half)
         elif fault == "flipped":
             at = flip_offset(name, len(data))
             flipped = data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
-            self._headers_for(flipped, len(flipped), self.guess_type(file))
+            self._headers_for(len(flipped), self.guess_type(file))
             self._write(flipped)
         elif fault == "slow":
-            self._headers_for(data, len(data), self.guess_type(file))
+            self._headers_for(len(data), self.guess_type(file))
             step = -(-len(data) // SLOW_STEPS)
             for start in range(0, len(data), step):
                 time.sleep(SLOW_SECONDS / SLOW_STEPS)
                 self._write(data[start : start + step])
         elif fault in ("reset", "hold"):
-            self._headers_for(data, len(data), self.guess_type(file))
+            self._headers_for(len(data), self.guess_type(file))
             self._write(half)
             if fault == "hold":
                 self.server.holding.set()
@@ -99,7 +99,7 @@ class FaultHandler(Handler):
             self._reset()
         return None
 
-    def _headers_for(self, body: bytes, length: int, content_type: str) -> None:
+    def _headers_for(self, length: int, content_type: str) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(length))

@@ -20,14 +20,15 @@ import pathlib
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from calculators.web import registry
 from macros.widgets import AS_BUILT
 from sitebuild import layout, runtime
-from tests import fault_server
-from tests.browser_support import BOOT_MS, cpython, live, snapshot
-from tests.conftest import PREFIX
+
+from . import fault_server
+from .browser_support import BOOT_MS, cpython, live, snapshot
+from .conftest import PREFIX
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +61,7 @@ class Case:
     fault: str | None
     server: fault_server.FaultServer
     base: str
-    page: object
+    page: Page
     kinds: tuple[str, ...] = field(default=())
 
     def metric(self, name: str):
@@ -82,24 +83,21 @@ def timetable(tmp_path_factory):
 
 
 @pytest.fixture
-def cases(built_site, browser, widget_pages):
-    """open(target, fault) -> a Case whose page is already loading; all closed after the test."""
-    opened: list[tuple[Case, object]] = []
+def cases(built_site, new_context, widget_pages):
+    """open(target, fault) -> a Case whose page is already loading; servers stop after the test
+    (the contexts are new_context's, closed by it)."""
+    servers: list[fault_server.FaultServer] = []
 
     def open_case(target: str, fault: str | None, patterns: tuple[str, ...] | None = None) -> Case:
         server, base = fault_server.start(built_site, PREFIX, fault, patterns or (TARGETS[target],))
-        context = browser.new_context()
-        context.set_default_timeout(BOOT_MS)
-        page = context.new_page()
+        servers.append(server)
+        page = new_context().new_page()
         page.goto(f"{base}/{PAGE}", wait_until="commit")  # no waiting: the cases load side by side
-        case = Case(target, fault, server, base, page, widget_pages[PAGE])
-        opened.append((case, context))
-        return case
+        return Case(target, fault, server, base, page, widget_pages[PAGE])
 
     yield open_case
-    for case, context in opened:
-        context.close()
-        fault_server.stop(case.server)
+    for server in servers:
+        fault_server.stop(server)
 
 
 def expected_markup(kind: str) -> str:
