@@ -837,7 +837,8 @@ def assert_fallback(page, origin_html):
 
 
 def test_a_host_that_refuses_head_still_gets_a_live_calculator(new_context, origin):
-    """Issue 13, item 3: the start-up probe falls back to a ranged GET when HEAD is refused."""
+    """Issue 13, item 3: the runtime's start sends no HEAD, so a host refusing it changes nothing
+    (tests/test_faults.py refuses HEAD for every file on its own server)."""
     page = new_context().new_page()
     page.route(
         "**/pyodide.asm.wasm",
