@@ -117,6 +117,8 @@ async function boot(runtime, lockfile, stdlib, retry) {
     await all;  // a file's own fault, when there is one, names the problem better than Pyodide's error
     throw error;
   }
+  self.fetch = networkFetch;  // started: the checked bytes (the wasm alone is megabytes) can go
+  checked.clear();
   self.postMessage({ type: "progress", done: 2 });
   handle = pyodide.pyimport("calculators.web.api").handle_json;
   self.postMessage({ type: "progress", done: 3 });
