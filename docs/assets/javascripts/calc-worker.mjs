@@ -16,6 +16,7 @@ class RuntimeFault extends Error {
   }
 }
 
+const WASM = "pyodide.asm.wasm";
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];  // "\0asm"
 
 function hex(buffer) {
@@ -32,7 +33,9 @@ function looksLikeHtml(bytes) {
 // it: the status, the type (a single-page-app host answers 200 with its index page), the whole body
 // (a connection that breaks mid-body), then size and sha256 against the build's manifest. Any
 // failure rejects at once, whichever file Pyodide is waiting for. No HEAD request: some hosts refuse it.
-async function fetchChecked(name, url, cache) {
+// `early` receives a copy of the response once its status and type are checked, before the body is
+// read (the wasm's: see boot).
+async function fetchChecked(name, url, cache, early = null) {
   const expected = MANIFEST[name];
   let response;
   try {
@@ -44,6 +47,7 @@ async function fetchChecked(name, url, cache) {
   if (!response.ok) throw new RuntimeFault("refused", `${name}: ${response.status}`);
   const type = response.headers.get("content-type") || "";
   if (/text\/html/i.test(type)) throw new RuntimeFault("page", `${name}: served as ${type}`);
+  if (early) early(response.clone());
   let body;
   try {
     body = new Uint8Array(await response.arrayBuffer());
@@ -51,7 +55,7 @@ async function fetchChecked(name, url, cache) {
     throw new RuntimeFault("network", `${name}: the body broke off (${error})`);
   }
   if (looksLikeHtml(body)) throw new RuntimeFault("page", `${name}: the body is a web page`);
-  if (name.endsWith(".wasm") && !WASM_MAGIC.every((byte, i) => body[i] === byte)) {
+  if (name === WASM && !WASM_MAGIC.every((byte, i) => body[i] === byte)) {
     throw new RuntimeFault("damaged", `${name}: not WebAssembly`);
   }
   if (expected) {
@@ -72,22 +76,32 @@ async function boot(runtime, lockfile, stdlib, retry) {
   const started = performance.now();
   if (typeof WebAssembly !== "object") throw new RuntimeFault("unsupported", "WebAssembly is turned off");
   const cache = retry ? "reload" : "default";
-  const names = Object.keys(MANIFEST).length ? Object.keys(MANIFEST) : ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", stdlib, lockfile];
-  const checked = new Map(names.map((name) => [name, fetchChecked(name, runtime + name, cache)]));
+  const names = Object.keys(MANIFEST).length ? Object.keys(MANIFEST) : ["pyodide.mjs", "pyodide.asm.mjs", WASM, stdlib, lockfile];
+  // The wasm is the one file not held back until checked: Pyodide compiles a copy of the real
+  // response while it downloads (streaming compilation, and the browser's cache of compiled code,
+  // work only on a real response), and the check of the other copy runs beside it. Damaged bytes
+  // still end the start: the check rejects, whatever the compiler made of them.
+  let wasmCopy;
+  const wasmEarly = new Promise((resolve) => { wasmCopy = resolve; });
+  const checked = new Map(names.map((name) => [name, fetchChecked(name, runtime + name, cache, name === WASM ? wasmCopy : null)]));
   const all = Promise.all(checked.values());
   all.catch(() => {});
 
-  // Pyodide's own fetches of the runtime files get the checked bytes (the wasm typed as
-  // application/wasm, so it still compiles while streaming); anything else passes through.
+  // Pyodide's own fetches of the runtime files get the checked bytes (typed application/wasm for its
+  // fallback compilation from bytes); anything else passes through.
   const networkFetch = self.fetch.bind(self);
+  let wasmStreamed = false;
   self.fetch = (resource, init) => {
     const url = String(resource instanceof Request ? resource.url : resource).split(/[?#]/)[0];
     const name = url.startsWith(runtime) ? url.slice(runtime.length) : null;
     if (!checked.has(name)) return networkFetch(resource, init);
-    return checked.get(name).then(({ body, type }) => new Response(body, {
+    const verified = checked.get(name).then(({ body, type }) => new Response(body, {
       status: 200,
-      headers: { "Content-Type": name.endsWith(".wasm") ? "application/wasm" : type || "application/octet-stream" },
+      headers: { "Content-Type": name === WASM ? "application/wasm" : type || "application/octet-stream" },
     }));
+    if (name !== WASM || wasmStreamed) return verified;
+    wasmStreamed = true;
+    return Promise.race([wasmEarly, verified]);  // a bad status or type rejects before any copy exists
   };
 
   // The two modules are imported, not fetched: they are checked first, then imported from the
