@@ -10,13 +10,14 @@ import time
 
 from . import RESULTS, build, engine, floor, lighthouse, report, serve
 
-PHASES = ("engine", "build", "start", "recalc", "bytes", "lighthouse")
+PHASES = ("engine", "build", "start", "phone", "recalc", "bytes", "lighthouse")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--build-runs", type=int, default=5)
     parser.add_argument("--start-runs", type=int, default=5, help="cold+warm pairs, site and floor each")
+    parser.add_argument("--phone-runs", type=int, default=3, help="start runs under the phone profile")
     parser.add_argument("--recalc-sessions", type=int, default=3)
     parser.add_argument("--bytes-runs", type=int, default=3)
     parser.add_argument(
@@ -78,9 +79,11 @@ def main(argv=None) -> int:
             in (site / (p + "index.html" if p.endswith("/") or not p else p)).read_text(encoding="utf-8")
         }
         server, base = serve.start(tmp / "root", prefix)
+        # The same build on a host that only gzips on the fly, for the bytes phase.
+        gzip_server, gzip_base = serve.start(tmp / "root", prefix, encodings=("gzip",))
         log(f"serving {site} at {base} ({len(site_pages)} pages; widgets on {', '.join(sorted(widget_pages))})")
 
-        browser_phases = [p for p in ("start", "recalc", "bytes") if p in phases]
+        browser_phases = [p for p in ("start", "phone", "recalc", "bytes") if p in phases]
         from playwright.sync_api import sync_playwright
 
         from . import browser as chromium
@@ -98,11 +101,21 @@ def main(argv=None) -> int:
                         )
                     )
                     done("start")
+                if "phone" in browser_phases:
+                    phase("phone")
+                    sections.append(
+                        (
+                            f"calculator start, {chromium.PHONE.label}",
+                            chromium.cpu_figures(browser, base, chromium.PHONE, log=log)
+                            + chromium.start_figures(browser, base, args.phone_runs, chromium.PHONE, log=log),
+                        )
+                    )
+                    done("phone")
                 if "recalc" in browser_phases:
                     phase("recalc")
                     sections.append(
                         (
-                            "recalculation (liquidation calculator)",
+                            "recalculation (every widget that recomputes as you type)",
                             chromium.recalc_figures(browser, base, args.recalc_sessions, log=log),
                         )
                     )
@@ -112,8 +125,10 @@ def main(argv=None) -> int:
                     content = [p for p in site_pages if p not in widget_pages]
                     sections.append(
                         (
-                            "bytes transferred (bodies gzipped here at level 6)",
-                            chromium.bytes_figures(browser, base, content, args.bytes_runs, log=log),
+                            "bytes on the wire (as each kind of host encodes them)",
+                            chromium.bytes_figures(
+                                browser, {"br": base, "gzip": gzip_base}, content, args.bytes_runs, log=log
+                            ),
                         )
                     )
                     done("bytes")
@@ -132,6 +147,7 @@ def main(argv=None) -> int:
             sections.append((f"Lighthouse 12.8.2, mobile ({runs_note})", figures))
             done("lighthouse")
         server.shutdown()
+        gzip_server.shutdown()
     finally:
         if args.keep:
             log(f"kept {tmp}")

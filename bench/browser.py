@@ -4,7 +4,8 @@
           window.__ahamirror.firstLiveMs; cold = fresh browser context, warm = a second navigation
           in the same context once the service worker is active. The bare floor (floor.py) runs
           in the same conditions, alternating with the site run by run.
-- recalc: input event to the updated result in the DOM on the liquidation calculator, timed in
+- recalc: input event to the updated result in the DOM, for every widget that recomputes as the
+          visitor types (liquidation, ladder, quick check, steps, lending: `recalc_kinds`), timed in
           the page (performance.now() at dispatch, a MutationObserver on the result section).
 - bytes:  every response body, gzipped here at level 6 (the local server does not compress).
 
@@ -12,14 +13,14 @@ Pages run under the site's CSP, so everything in the page goes through page.eval
 function, and waits are selectors (never wait_for_function strings).
 """
 
-import gzip
 import statistics
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from sitebuild import layout
 
-from . import CHROME_ARGS, CHROMIUM, floor
+from . import CHROME_ARGS, CHROMIUM, floor, throttle
 from .figures import Figure, percentile, ratios
 
 CALC_PAGE = "calculators/"
@@ -30,6 +31,28 @@ WORKER_MARK = "calc-worker.mjs"
 TIMEOUT_MS = layout.BOOT_BUDGET_MS  # the page's own start-up budget
 
 FIRST_LIVE = "() => (window.__ahamirror || {}).firstLiveMs"
+# Installed before any page script runs: every long task of the page's main thread (the worker's
+# work is not the page's and cannot block input).
+LONG_TASKS = """(() => {
+  window.__longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
+    }).observe({ type: "longtask", buffered: true });
+  } catch (error) {}
+})();"""
+# Total blocking time as Lighthouse defines it (the part of each long task beyond 50 ms), from
+# first contentful paint to `until` (here the first live result, when the page is done starting).
+BLOCKING = """(until) => {
+  const fcp = (performance.getEntriesByName("first-contentful-paint")[0] || {}).startTime || 0;
+  let total = 0;
+  for (const [start, duration] of window.__longTasks || []) {
+    const end = Math.min(start + duration, until);
+    const from = Math.max(start, fcp);
+    if (end - from > 50) total += end - from - 50;
+  }
+  return total;
+}"""
 FLOOR_DONE = "() => window.__floor"
 # Where the time went: load event, when the worker script was requested, the worker's boot.
 TIMELINE = """(workerMark) => {
@@ -48,12 +71,12 @@ SW_READY = """async (timeout) => {
   return !!(registration && registration.active);
 }"""
 
-# Edit the leverage field through `values`, one input event at a time; resolve each edit at the
-# first mutation of the result section. Returns ms per edit (null if no update within timeout)
+# Edit one field of one widget through `values`, one input event at a time; resolve each edit at the
+# first mutation of the widget's result section. Returns ms per edit (null if no update within timeout)
 # and whether the final result is a good one.
-RECALC = """async ({values, gapMs, timeout}) => {
-  const root = document.querySelector('[data-widget="liquidation"]');
-  const field = root.querySelector("form").elements["leverage"];
+RECALC = """async ({kind, name, values, gapMs, timeout}) => {
+  const root = document.querySelector(`[data-widget="${kind}"]`);
+  const field = root.querySelector("form").elements[name];
   const result = root.querySelector("[data-result]");
   const times = [];
   for (const value of values) {
@@ -80,8 +103,40 @@ RECALC = """async ({values, gapMs, timeout}) => {
 }"""
 
 
+# Marks this bench's Chromium so the CPU throttle finds its renderers and no other browser's.
+TAG = throttle.marker()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Conditions of a start run. `None` fields: the machine as it is."""
+
+    name: str
+    label: str
+    cpu_slowdown: float = 1.0
+    latency_ms: float | None = None
+    down_mbit: float | None = None
+    up_mbit: float | None = None
+    start_target: float | None = None  # the most the calculator's cold start may be, as a share of the floor's
+
+    def apply(self, context, page) -> None:
+        if self.latency_ms is not None and self.down_mbit is not None and self.up_mbit is not None:
+            cdp = context.new_cdp_session(page)
+            throttle.network(cdp, self.latency_ms, self.down_mbit, self.up_mbit)
+
+    def cpu(self) -> throttle.CpuThrottle:
+        return throttle.CpuThrottle(TAG, self.cpu_slowdown)
+
+
+# Issue 11's targets: cold first live result within 0.6x the stock floor on this machine, and
+# 0.75x under a phone-like profile (4x slower CPU, 10 Mbit/s both ways, 40 ms round trip).
+UNTHROTTLED = Profile("unthrottled", "unthrottled", start_target=0.6)
+PHONE = Profile("phone", "phone profile (4x CPU, 10 Mbit/s, 40 ms)", 4.0, 40.0, 10.0, 10.0, start_target=0.75)
+PROFILES = (UNTHROTTLED, PHONE)
+
+
 def launch(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROME_ARGS, TAG])
 
 
 # --- calculator start ------------------------------------------------------------------------------
@@ -93,7 +148,7 @@ def _site_start(page, url: str) -> dict:
     value = page.evaluate(FIRST_LIVE)
     if value is None:
         raise RuntimeError("live result without window.__ahamirror.firstLiveMs")
-    return {"ms": value, **page.evaluate(TIMELINE, WORKER_MARK)}
+    return {"ms": value, "tbt": page.evaluate(BLOCKING, value), **page.evaluate(TIMELINE, WORKER_MARK)}
 
 
 def _floor_start(page, url: str) -> dict:
@@ -102,46 +157,58 @@ def _floor_start(page, url: str) -> dict:
     state = page.evaluate(FLOOR_DONE)
     if state.get("error") or state.get("value") != 45:
         raise RuntimeError(f"the floor page failed: {state}")
-    return {"ms": state["doneMs"], **page.evaluate(TIMELINE, "floor-worker.mjs")}
+    return {
+        "ms": state["doneMs"],
+        "tbt": page.evaluate(BLOCKING, state["doneMs"]),
+        **page.evaluate(TIMELINE, "floor-worker.mjs"),
+    }
 
 
-def _site_pair(browser, url: str) -> tuple:
+def _page(browser, profile: Profile):
     context = browser.new_context()
+    context.add_init_script(LONG_TASKS)
+    page = context.new_page()
+    profile.apply(context, page)
+    return context, page
+
+
+def _site_pair(browser, url: str, profile: Profile) -> tuple:
+    context, page = _page(browser, profile)
     try:
-        page = context.new_page()
-        cold = _site_start(page, url)
-        sw = page.evaluate(SW_READY, 20_000)
-        time.sleep(1.0)  # the "keep" message caches the visited page and its assets
-        warm = _site_start(page, url)
+        with profile.cpu():
+            cold = _site_start(page, url)
+            sw = page.evaluate(SW_READY, 20_000)
+            time.sleep(1.0)  # the page writes its pages cache once the result is live
+            warm = _site_start(page, url)
         return cold, warm, sw
     finally:
         context.close()
 
 
-def _floor_pair(browser, url: str) -> tuple:
-    context = browser.new_context()
+def _floor_pair(browser, url: str, profile: Profile) -> tuple:
+    context, page = _page(browser, profile)
     try:
-        page = context.new_page()
-        cold = _floor_start(page, url)
-        time.sleep(1.0)
-        warm = _floor_start(page, url)
+        with profile.cpu():
+            cold = _floor_start(page, url)
+            time.sleep(1.0)
+            warm = _floor_start(page, url)
         return cold, warm
     finally:
         context.close()
 
 
-def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
+def start_figures(browser, base: str, runs: int = 5, profile: Profile = UNTHROTTLED, log=print) -> list[Figure]:
     site_url, floor_url = base + CALC_PAGE, base + floor.FOLDER + "/"
     rows: dict[str, list[dict | None]] = {"site_cold": [], "site_warm": [], "floor_cold": [], "floor_warm": []}
     sw_ready: list[bool] = []
     # One untimed pass of each first: the server's and Chromium's own first-use costs.
-    _site_pair(browser, site_url)
-    _floor_pair(browser, floor_url)
+    _site_pair(browser, site_url, profile)
+    _floor_pair(browser, floor_url, profile)
     for i in range(runs):
 
         def site(i: int) -> None:
             try:
-                cold, warm, sw = _site_pair(browser, site_url)
+                cold, warm, sw = _site_pair(browser, site_url, profile)
             except Exception as error:  # a failed run is recorded as such, not retried
                 log(f"  start {i + 1}/{runs} site FAILED: {error}")
                 cold, warm, sw = None, None, False
@@ -151,7 +218,7 @@ def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
 
         def bare(i: int) -> None:
             try:
-                cold, warm = _floor_pair(browser, floor_url)
+                cold, warm = _floor_pair(browser, floor_url, profile)
             except Exception as error:
                 log(f"  start {i + 1}/{runs} floor FAILED: {error}")
                 cold, warm = None, None
@@ -160,7 +227,7 @@ def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
 
         for step in (site, bare) if i % 2 == 0 else (bare, site):
             step(i)
-        log(f"  start {i + 1}/{runs}  " + "  ".join(f"{k} {_ms(v[-1])}" for k, v in rows.items()))
+        log(f"  start {profile.name} {i + 1}/{runs}  " + "  ".join(f"{k} {_ms(v[-1])}" for k, v in rows.items()))
 
     def col(name, key="ms"):
         return [r[key] if r else None for r in rows[name]]
@@ -176,89 +243,128 @@ def start_figures(browser, base: str, runs: int = 5, log=print) -> list[Figure]:
         }
 
     sw_note = f"service worker active before the warm navigation in {sum(map(bool, sw_ready))}/{runs} runs"
+    key = "start." if profile is UNTHROTTLED else f"start.{profile.name}."
+    tag = "" if profile is UNTHROTTLED else f" [{profile.name}]"
     return [
         Figure(
-            "start.site_cold",
-            "calculator start, cold (to 1st live result)",
+            key + "site_cold",
+            f"calculator start, cold (to 1st live result){tag}",
             "ms",
             col("site_cold"),
-            note="navigation start to window.__ahamirror.firstLiveMs on calculators/, fresh context",
+            note=f"navigation start to window.__ahamirror.firstLiveMs on calculators/, fresh context; {profile.label}",
             extra={"timeline": timeline("site_cold")},
         ),
         Figure(
-            "start.site_cold_worker_at",
+            key + "site_cold_worker_at",
             "  of which: navigation to worker request",
             "ms",
             col("site_cold", "worker"),
             note="the widgets start the runtime in requestIdleCallback after the load event",
         ),
         Figure(
-            "start.site_cold_after_worker",
+            key + "site_cold_after_worker",
             "  of which: worker request to live result",
             "ms",
             after_worker("site_cold"),
-            note="loadPyodide, loadPackage('calculators'), import, first call, result into the page",
+            note="loadPyodide with the lean stdlib and the wheel preloaded, import, first call, result into the page",
         ),
         Figure(
-            "start.site_cold_boot",
+            key + "site_cold_boot",
             "    (worker's own boot: loadPyodide + wheel + import)",
             "ms",
             col("site_cold", "boot"),
             note="window.__ahamirror.bootMs, measured in the worker",
         ),
         Figure(
-            "start.site_warm",
-            "calculator start, warm (2nd navigation)",
+            key + "site_warm",
+            f"calculator start, warm (2nd navigation){tag}",
             "ms",
             col("site_warm"),
             note=sw_note,
             extra={"timeline": timeline("site_warm")},
         ),
         Figure(
-            "start.floor_cold",
-            "bare Pyodide floor, cold",
+            key + "floor_cold",
+            f"stock Pyodide floor, cold{tag}",
             "ms",
             col("floor_cold"),
-            note="bare page + module worker: same runtime files, loadPyodide, one line of Python",
+            note="bare page, module worker: loadPyodide({indexURL}) on the npm package's own files, one line of Python",
             extra={"timeline": timeline("floor_cold")},
         ),
         Figure(
-            "start.floor_cold_worker_at",
-            "  of which: navigation to worker request",
-            "ms",
-            col("floor_cold", "worker"),
-            note="the floor's module script starts its worker as soon as it runs",
-        ),
-        Figure(
-            "start.floor_cold_after_worker",
-            "  of which: worker request to result",
-            "ms",
-            after_worker("floor_cold"),
-            note="loadPyodide and one line of Python",
-        ),
-        Figure(
-            "start.floor_warm",
-            "bare Pyodide floor, warm (2nd navigation)",
+            key + "floor_warm",
+            f"stock Pyodide floor, warm (2nd navigation){tag}",
             "ms",
             col("floor_warm"),
             note="HTTP cache only: the floor page registers no service worker",
             extra={"timeline": timeline("floor_warm")},
         ),
         Figure(
-            "start.cold_ratio",
-            "calculator start / floor, cold",
+            key + "cold_ratio",
+            f"calculator start / stock floor, cold{tag}",
             "x",
             ratios(col("site_cold"), col("floor_cold")),
             "<=",
-            1.15,
-            note="per pair of runs taken back to back",
+            profile.start_target,
+            note="per pair of runs taken back to back, alternating which goes first",
         ),
         Figure(
-            "start.warm_ratio",
-            "calculator start / floor, warm",
+            key + "warm_ratio",
+            f"calculator start / stock floor, warm{tag}",
             "x",
             ratios(col("site_warm"), col("floor_warm")),
             note="per pair of runs taken back to back",
+        ),
+        Figure(
+            key + "tbt_site_cold",
+            f"total blocking time to 1st live result, cold{tag}",
+            "ms",
+            col("site_cold", "tbt"),
+            note="long tasks of the page's main thread after first contentful paint, beyond 50 ms each",
+        ),
+        Figure(
+            key + "tbt_floor_cold",
+            f"  the stock floor's, cold{tag}",
+            "ms",
+            col("floor_cold", "tbt"),
+        ),
+    ]
+
+
+def cpu_figures(browser, base: str, profile: Profile, runs: int = 3, log=print) -> list[Figure]:
+    """The slowdown the profile's CPU throttle achieved, on the page's main thread and in a worker:
+    a fixed busy loop timed with and without it, alternately."""
+    url = base + floor.FOLDER + "/spin.html"
+    times: dict[str, list[float | None]] = {"main": [], "worker": [], "main_t": [], "worker_t": []}
+    for i in range(runs):
+        for throttled in (False, True) if i % 2 == 0 else (True, False):
+            context = browser.new_context()
+            try:
+                page = context.new_page()
+                with profile.cpu() if throttled else throttle.CpuThrottle(TAG, 1):
+                    page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+                    page.wait_for_selector("body[data-done]", state="attached", timeout=TIMEOUT_MS)
+                    spin = page.evaluate("() => window.__spin")
+            finally:
+                context.close()
+            suffix = "_t" if throttled else ""
+            times["main" + suffix].append(spin["main"])
+            times["worker" + suffix].append(spin["worker"])
+    log(f"  cpu check: {times}")
+    return [
+        Figure(
+            f"cpu.{profile.name}.main",
+            f"CPU slowdown achieved, page main thread [{profile.name}]",
+            "x",
+            ratios(times["main_t"], times["main"]),
+            note=f"asked: {profile.cpu_slowdown:g}x; a busy loop, throttled / not, run by run",
+        ),
+        Figure(
+            f"cpu.{profile.name}.worker",
+            f"CPU slowdown achieved, worker [{profile.name}]",
+            "x",
+            ratios(times["worker_t"], times["worker"]),
+            note="the Python runtime runs in a worker: DevTools' own CPU throttle would leave it at 1x",
         ),
     ]
 
@@ -270,53 +376,101 @@ def _ms(value) -> str:
 # --- recalculation -----------------------------------------------------------------------------------
 
 
+# The widgets that recompute from their form on every input (the pause check's answer also depends on
+# how long the visitor has paused, so it is left out, as in the browser suite's parity tests).
+def recalc_kinds() -> list[str]:
+    from calculators.web import registry
+
+    return [kind for kind in registry.kinds() if "live-on-start" in registry.get(kind).behaviours]
+
+
+def recalc_plan(kind: str, edits: int) -> tuple[str, list[str]]:
+    """(field, values) for a widget's edits, every value valid, so every edit is a full compute and render.
+    The liquidation calculator: leverage 2..101 and back down, as since the first bench. The others: their
+    leverage where they have one, else their first required number, swept from 0.9x to 1.1x its default."""
+    from calculators.web import registry
+
+    if kind == "liquidation":
+        up = list(range(2, 2 + edits // 2))
+        return "leverage", [str(v) for v in (up + up[::-1][1:] + [1] * edits)[:edits]]
+    fields = [f for f in registry.get(kind).fields if f.kind == "number" and f.default]
+    field = next((f for f in fields if f.name == "leverage"), None) or next(f for f in fields if not f.optional)
+    default = float(field.default.replace(",", ""))
+    return field.name, [f"{default * (0.9 + 0.2 * (i % 50) / 49):.6g}" for i in range(edits)]
+
+
 def recalc_figures(browser, base: str, sessions: int = 3, edits: int = 200, log=print) -> list[Figure]:
-    warmup = [11 + (i % 40) for i in range(20)]
-    up = list(range(2, 2 + edits // 2))
-    values = (up + up[::-1][1:] + [1] * edits)[:edits]  # 2..101, then back down: every edit valid
-    p50s, p95s, pooled, problems = [], [], [], []
-    for s in range(sessions):
-        context = browser.new_context()
-        try:
-            page = context.new_page()
-            _site_start(page, base + CALC_PAGE)
-            page.evaluate(RECALC, {"values": warmup, "gapMs": 5, "timeout": 5000})
-            out = page.evaluate(RECALC, {"values": values, "gapMs": 5, "timeout": 5000})
-        finally:
-            context.close()
-        times = out["times"]
-        missing = sum(t is None for t in times)
-        if missing or out["stale"] or out["source"] != "live":
-            problems.append(
-                f"session {s + 1}: {missing} edits without an update, stale={out['stale']}, source={out['source']}"
+    """p50 and p95 of input-to-DOM time per widget: each session opens each widget page fresh."""
+    from calculators.web import registry
+
+    figures = []
+    for kind in recalc_kinds():
+        name, values = recalc_plan(kind, edits)
+        warmup = recalc_plan(kind, 20)[1][::-1]
+        page_path = registry.get(kind).page
+        live = f'[data-widget="{kind}"] [data-result][data-source="live"]'
+        p50s, p95s, pooled, problems = [], [], [], []
+        for s in range(sessions):
+            context = browser.new_context()
+            try:
+                page = context.new_page()
+                page.goto(base + page_path, wait_until="commit", timeout=TIMEOUT_MS)
+                page.wait_for_selector(live, state="attached", timeout=TIMEOUT_MS)
+                args = {"kind": kind, "name": name, "gapMs": 5, "timeout": 5000}
+                page.evaluate(RECALC, {**args, "values": warmup})
+                out = page.evaluate(RECALC, {**args, "values": values})
+            finally:
+                context.close()
+            times = out["times"]
+            missing = sum(t is None for t in times)
+            if missing or out["stale"] or out["source"] != "live":
+                problems.append(
+                    f"session {s + 1}: {missing} edits without an update, stale={out['stale']}, source={out['source']}"
+                )
+            good = [t for t in times if t is not None]
+            p50s.append(percentile(good, 50))
+            p95s.append(percentile(good, 95))
+            pooled += good
+            log(
+                f"  recalc {kind} session {s + 1}/{sessions}: p50 {_or_na(p50s[-1])}  p95 {_or_na(p95s[-1])}  "
+                f"max {_or_na(max(good, default=None))}  ({len(good)} edits of {name})"
             )
-        good = [t for t in times if t is not None]
-        p50s.append(percentile(good, 50))
-        p95s.append(percentile(good, 95))
-        pooled += good
-        log(
-            f"  recalc session {s + 1}/{sessions}: p50 {p50s[-1]:.1f} ms  p95 {p95s[-1]:.1f} ms  "
-            f"max {max(good):.1f} ms  ({len(good)} edits)"
+        note = (
+            f"{kind}: {edits} edits of {name} per session after {len(warmup)} warm-up edits; "
+            f"one session per fresh page (/{page_path})"
         )
-    note = f"{edits} leverage edits per session after {len(warmup)} warm-up edits; one session per fresh page"
-    extra = {
-        "pooled": {
-            "edits": len(pooled),
-            "p50": percentile(pooled, 50),
-            "p95": percentile(pooled, 95),
-            "p99": percentile(pooled, 99),
-            "max": max(pooled) if pooled else None,
-            "mean": statistics.fmean(pooled) if pooled else None,
-        },
-        "problems": problems,
-    }
-    return [
-        Figure("recalc.p50", "recalculation p50 (input to DOM)", "ms", p50s, note=note, extra=extra),
-        Figure("recalc.p95", "recalculation p95 (input to DOM)", "ms", p95s, "<=", 16, note=note),
-    ]
+        extra = {
+            "widget": kind,
+            "field": name,
+            "pooled": {
+                "edits": len(pooled),
+                "p50": percentile(pooled, 50),
+                "p95": percentile(pooled, 95),
+                "p99": percentile(pooled, 99),
+                "max": max(pooled) if pooled else None,
+                "mean": statistics.fmean(pooled) if pooled else None,
+            },
+            "problems": problems,
+        }
+        figures += [
+            Figure(f"recalc.{kind}.p50", f"{kind}: p50 (input to DOM)", "ms", p50s, note=note, extra=extra),
+            Figure(f"recalc.{kind}.p95", f"{kind}: p95 (input to DOM)", "ms", p95s, "<=", 16, note=note),
+        ]
+    return figures
+
+
+def _or_na(ms: float | None) -> str:
+    return "n/a" if ms is None else f"{ms:.1f} ms"
 
 
 # --- bytes ---------------------------------------------------------------------------------------------
+
+# What the site may download by its first live result (issue 11): on a host that gzips on the fly
+# and on one that serves the precompressed brotli siblings.
+HOSTS = {
+    "gzip": ("gzip host (compresses on the fly, like GitHub Pages)", 4.5e6),
+    "br": ("brotli host (serves the .br siblings, like Caddy or GitLab Pages)", 3.8e6),
+}
 
 
 class Recorder:
@@ -337,30 +491,32 @@ class Recorder:
         self.responses.append(response)
 
     def measure(self, responses) -> dict:
-        """raw and gzip bytes of these responses' bodies, in total and for the Pyodide runtime."""
+        """Bytes on the wire (bodies as the server encoded them) and decoded, in total and for the
+        Pyodide runtime, with the encoding of each runtime file."""
         out: dict[str, Any] = {  # counters and file lists, as results.json stores them
             "requests": 0,
+            "wire": 0,
             "raw": 0,
-            "gzip": 0,
+            "pyodide_wire": 0,
             "pyodide_raw": 0,
-            "pyodide_gzip": 0,
-            "pyodide_files": [],
+            "pyodide_files": {},
             "unreadable": [],
         }
         for response in responses:
             try:
                 body = response.body()
+                wire = response.request.sizes()["responseBodySize"]
             except Exception:  # e.g. a redirect: no body to count
                 out["unreadable"].append(response.url)
                 continue
-            packed = len(gzip.compress(body, compresslevel=6))
             out["requests"] += 1
+            out["wire"] += wire
             out["raw"] += len(body)
-            out["gzip"] += packed
             if RUNTIME_MARK in response.url:
+                out["pyodide_wire"] += wire
                 out["pyodide_raw"] += len(body)
-                out["pyodide_gzip"] += packed
-                out["pyodide_files"].append(response.url.rsplit("/", 1)[-1])
+                name = response.url.rsplit("/", 1)[-1]
+                out["pyodide_files"][name] = [wire, response.headers.get("content-encoding") or "identity"]
         return out
 
     def before_worker(self) -> list:
@@ -398,48 +554,20 @@ def _widget_bytes(browser, url: str) -> tuple[dict, dict]:
         context.close()
 
 
-def bytes_figures(browser, base: str, content_pages: list[str], runs: int = 3, log=print) -> list[Figure]:
-    content, before, after = [], [], []
-    for i in range(runs):
-        content.append(_content_bytes(browser, base + CONTENT_PAGE))
-        b, a = _widget_bytes(browser, base + CALC_PAGE)
-        before.append(b)
-        after.append(a)
-        log(
-            f"  bytes {i + 1}/{runs}: {CONTENT_PAGE} {content[-1]['gzip']} gz | {CALC_PAGE} before runtime "
-            f"{b['gzip']} gz, at live result {a['gzip']} gz ({a['pyodide_gzip']} Pyodide)"
-        )
-    sweep = {}
-    for path in content_pages:
-        sweep[path] = _content_bytes(browser, base + path, settle_s=1.0)
+def bytes_figures(browser, bases: dict[str, str], content_pages: list[str], runs: int = 3, log=print) -> list[Figure]:
+    """`bases`: the site's base URL on each host of HOSTS, served side by side."""
+    figures: list[Figure] = []
+    content = [_content_bytes(browser, bases["br"] + CONTENT_PAGE) for _ in range(runs)]
+    sweep = {path: _content_bytes(browser, bases["br"] + path, settle_s=1.0) for path in content_pages}
     worst = max((m["pyodide_raw"] for m in sweep.values()), default=0)
-    log(f"  bytes: {len(sweep)} content pages swept, most Pyodide bytes on one: {worst}")
-
-    def pick(rows, key):
-        return [r[key] for r in rows]
-
-    share = [a["pyodide_gzip"] / a["gzip"] * 100 if a["gzip"] else None for a in after]
-    share_raw = [a["pyodide_raw"] / a["raw"] * 100 if a["raw"] else None for a in after]
-    live_extra = {
-        "pyodide_files": sorted(set(after[-1]["pyodide_files"])) if after else [],
-        "requests": pick(after, "requests"),
-    }
-    return [
+    log(f"  bytes: {CONTENT_PAGE} {content[-1]['wire']} B; {len(sweep)} content pages, most Pyodide bytes: {worst}")
+    figures += [
         Figure(
-            "bytes.content.gzip",
-            f"content page {CONTENT_PAGE}, gzip",
+            "bytes.content.wire",
+            f"content page {CONTENT_PAGE}, on the wire",
             "B",
-            pick(content, "gzip"),
-            extra={"requests": pick(content, "requests")},
-        ),
-        Figure("bytes.content.raw", f"content page {CONTENT_PAGE}, raw", "B", pick(content, "raw")),
-        Figure(
-            "bytes.content.pyodide",
-            f"content page {CONTENT_PAGE}, Pyodide bytes",
-            "B",
-            pick(content, "pyodide_raw"),
-            "==",
-            0,
+            [c["wire"] for c in content],
+            extra={"requests": [c["requests"] for c in content]},
         ),
         Figure(
             "bytes.content_all.pyodide",
@@ -449,40 +577,45 @@ def bytes_figures(browser, base: str, content_pages: list[str], runs: int = 3, l
             "==",
             0,
             note="one load per page, networkidle + 1 s",
-            extra={
-                "pages": {p: m["pyodide_raw"] for p, m in sweep.items()},
-                "gzip": {p: m["gzip"] for p, m in sweep.items()},
-            },
-        ),
-        Figure(
-            "bytes.widget_before.gzip",
-            f"widget page {CALC_PAGE} before runtime, gzip",
-            "B",
-            pick(before, "gzip"),
-            note="responses to requests made before the calc-worker.mjs request",
-            extra={"requests": pick(before, "requests")},
-        ),
-        Figure("bytes.widget_before.raw", f"widget page {CALC_PAGE} before runtime, raw", "B", pick(before, "raw")),
-        Figure(
-            "bytes.widget_before.pyodide",
-            f"widget page {CALC_PAGE} before runtime, Pyodide",
-            "B",
-            pick(before, "pyodide_raw"),
-        ),
-        Figure(
-            "bytes.widget_live.gzip",
-            f"widget page {CALC_PAGE} at live result, gzip",
-            "B",
-            pick(after, "gzip"),
-            extra=live_extra,
-        ),
-        Figure("bytes.widget_live.raw", f"widget page {CALC_PAGE} at live result, raw", "B", pick(after, "raw")),
-        Figure("bytes.widget_live.pyodide_gzip", "  of which Pyodide runtime, gzip", "B", pick(after, "pyodide_gzip")),
-        Figure(
-            "bytes.widget_live.pyodide_share",
-            "  Pyodide share of the gzip bytes",
-            "%",
-            share,
-            extra={"share_of_raw_percent": share_raw},
+            extra={"pages": {p: m["pyodide_raw"] for p, m in sweep.items()}},
         ),
     ]
+    rows: dict[str, tuple[list, list]] = {host: ([], []) for host in HOSTS}
+    for i in range(runs):
+        order = list(HOSTS) if i % 2 == 0 else list(reversed(HOSTS))  # alternate which host goes first
+        for host in order:
+            early, live = _widget_bytes(browser, bases[host] + CALC_PAGE)
+            rows[host][0].append(early)
+            rows[host][1].append(live)
+            log(
+                f"  bytes {host} {i + 1}/{runs}: {CALC_PAGE} before runtime {early['wire']} B, "
+                f"at live result {live['wire']} B ({live['pyodide_wire']} B Pyodide)"
+            )
+    for host, (label, limit) in HOSTS.items():
+        before, after = rows[host]
+        figures += [
+            Figure(
+                f"bytes.{host}.widget_before",
+                f"widget page {CALC_PAGE} before the runtime, {host}",
+                "B",
+                [b["wire"] for b in before],
+                note="responses to requests made before the calc-worker.mjs request",
+            ),
+            Figure(
+                f"bytes.{host}.widget_live",
+                f"widget page {CALC_PAGE} by the 1st live result, {host}",
+                "B",
+                [a["wire"] for a in after],
+                "<=",
+                limit,
+                note=label,
+                extra={"files": after[-1]["pyodide_files"] if after else {}, "raw": [a["raw"] for a in after]},
+            ),
+            Figure(
+                f"bytes.{host}.pyodide",
+                "  of which the Python runtime",
+                "B",
+                [a["pyodide_wire"] for a in after],
+            ),
+        ]
+    return figures

@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import tempfile
 
+from . import layout
 from . import wheel as wheel_builder
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -53,6 +54,7 @@ class LeanRuntimeError(RuntimeError):
 class LeanRuntime:
     stdlib: pathlib.Path  # the trimmed stdlib zip, .pyc only
     wheel: pathlib.Path  # the calculators wheel with __pycache__ beside its modules
+    lockfile: pathlib.Path  # the lockfile naming that wheel with its sha256
     members: tuple[str, ...]  # what the zip holds (paths inside it)
     magic: str  # the bytecode magic number of Pyodide's Python, hex
 
@@ -103,7 +105,9 @@ def _prune(cache: pathlib.Path) -> None:
 
 def _load(folder: pathlib.Path) -> LeanRuntime:
     meta = json.loads((folder / "lean.json").read_text())
-    return LeanRuntime(folder / STDLIB_NAME, folder / meta["wheel"], tuple(meta["members"]), meta["magic"])
+    return LeanRuntime(
+        folder / STDLIB_NAME, folder / meta["wheel"], folder / layout.LOCKFILE, tuple(meta["members"]), meta["magic"]
+    )
 
 
 def _build_into(work: pathlib.Path, npm_pyodide: pathlib.Path) -> None:
@@ -138,6 +142,9 @@ def _build_into(work: pathlib.Path, npm_pyodide: pathlib.Path) -> None:
         made.chmod(0o644)  # Pyodide's file system writes 0666
     verify(work / STDLIB_NAME, work / wheel.name, npm_pyodide, expected=recorded["actions"])
     shutil.rmtree(source)
+    # The published lockfile, made once here: pyodide-build's lockfile code (pydantic) costs a
+    # tenth of a second to import, more than the rest of a cached build step.
+    _write_lock(work, work / wheel.name)
     for scratch in ("actions.json", "job.json", "result.json", PROBE.name):
         (work / scratch).unlink()  # the cache keeps what it serves, and lean.json
     meta = {"wheel": wheel.name, "members": members, "magic": recorded["magic"]}

@@ -109,7 +109,10 @@ def compile_stdlib(source_zip: str, members_json: str, target_zip: str, prefix: 
     """Write `target_zip` with each listed member compiled to .pyc (sourceless); other files copied.
 
     The bytecode is hash-based and unchecked (PEP 552): reproducible bytes, and zipimport loads it
-    without looking for a source it would not find.
+    without looking for a source it would not find. It is compiled as `python -OO` would (no
+    docstrings, no asserts): docstrings are about a sixth of the standard library's bytecode, every
+    visitor downloads them, and nothing the widgets run reads them (the build's second pass,
+    `lean.verify`, checks every answer against the stock runtime's).
     """
     import zipfile
 
@@ -118,7 +121,7 @@ def compile_stdlib(source_zip: str, members_json: str, target_zip: str, prefix: 
         for member in json.loads(members_json):
             data = source.read(member)
             if member.endswith(".py"):
-                name, data = member[:-3] + ".pyc", _pyc(data, f"{prefix}/{member}")
+                name, data = member[:-3] + ".pyc", _pyc(data, f"{prefix}/{member}", optimize=2)
             else:
                 name = member
             _write(target, name, data)
@@ -130,7 +133,9 @@ def compile_wheel(source_wheel: str, target_wheel: str, install_dir: str) -> str
     """Copy a wheel adding `__pycache__/<module>.<tag>.pyc` beside every module, RECORD updated.
 
     Keeping the sources makes tracebacks show their lines; the unchecked hash-based .pyc is used
-    without reading the source again, so the import costs no compilation.
+    without reading the source again, so the import costs no compilation. Compiled like the
+    standard library, without docstrings (the package reads none, and has no assert: input is
+    checked with InputError), so line numbers still match the sources.
     """
     import importlib.util
     import zipfile
@@ -145,7 +150,7 @@ def compile_wheel(source_wheel: str, target_wheel: str, install_dir: str) -> str
             files[name] = source.read(name)
     for name in [n for n in files if n.endswith(".py")]:
         cached = importlib.util.cache_from_source(name)
-        files[cached] = _pyc(files[name], f"{install_dir}/{name}")
+        files[cached] = _pyc(files[name], f"{install_dir}/{name}", optimize=2)
     record = "".join(f"{name},sha256={_digest(data)},{len(data)}\n" for name, data in files.items())
     files[record_name] = (record + f"{record_name},,\n").encode()
     with _writer(target_wheel) as target:
@@ -161,13 +166,13 @@ def magic() -> str:
     return importlib.util.MAGIC_NUMBER.hex()
 
 
-def _pyc(source: bytes, filename: str) -> bytes:
+def _pyc(source: bytes, filename: str, optimize: int = 0) -> bytes:
     import importlib.util
     import marshal
 
     # The layout of importlib's own `_code_to_hash_pyc` (PEP 552): magic, flags (0b01: hash-based,
     # not checked against the source), the source's hash, then the marshalled code.
-    code = compile(source, filename, "exec", dont_inherit=True)
+    code = compile(source, filename, "exec", dont_inherit=True, optimize=optimize)
     return (
         importlib.util.MAGIC_NUMBER
         + (0b01).to_bytes(4, "little")

@@ -12,10 +12,7 @@ import os
 import pathlib
 import shutil
 
-from pyodide_lock import PyodideLockSpec
-from pyodide_lock.utils import add_wheels_to_spec
-
-from . import layout
+from . import compress, layout
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
@@ -52,12 +49,17 @@ def publish(site_dir: str | os.PathLike) -> pathlib.Path:
     # Copies, not links: the cache must not change if someone edits a built site in place.
     shutil.copy2(built.stdlib, dest / STDLIB)
     shutil.copy2(built.wheel, dest / built.wheel.name)
-    write_lockfile(dest, dest / built.wheel.name)
+    shutil.copy2(built.lockfile, dest / layout.LOCKFILE)  # made with the wheel, in the cache
+    # .br and .gz siblings for hosts that serve them (the zip and the wheel are deflated already).
+    compress.precompress(dest, list(RUNTIME_FILES))
     return dest
 
 
 def write_lockfile(folder: pathlib.Path, wheel: pathlib.Path) -> pathlib.Path:
     """The lockfile naming only `wheel` (in `folder`), with its sha256."""
+    from pyodide_lock import PyodideLockSpec  # imported here: only a lean-runtime build needs it
+    from pyodide_lock.utils import add_wheels_to_spec
+
     # pyodide-build's lockfile tool (the function `pyodide lockfile add-wheels` runs), in-process:
     # it records the wheel's sha256, which the browser checks before installing it.
     # It starts from the runtime's own lockfile, trimmed first: validating its ~300 entries only to

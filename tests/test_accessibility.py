@@ -550,3 +550,54 @@ def test_keyboard_pause_protocol(browser, origin, axe_source):
         check_field_error(page, "pause", "entry_price", "abc", "")
     finally:
         context.close()
+
+
+# The other widget pages (the calculators page and the pause protocol have their own walks above): read
+# from the registry, so a widget on a new page is walked too.
+OTHER_WIDGET_PAGES = sorted(
+    {registry.get(kind).page for kind in registry.kinds()} - {"calculators/", "pause-protocol/"}
+)
+# The field whose error is typed, where the first required number is not the telling one: a step row's own
+# field in the steps widget (its errors land on the row, not on the account fields).
+ERROR_FIELD = {"steps": "step2_price"}
+
+
+def changed_output(kind: str, before: dict, after: dict) -> tuple[str, str]:
+    """(data-out name, data-value) of the first figure in CPython's answer that the change moves."""
+    figures = []
+    for values in (before, after):
+        response = api.handle({"widget": kind, "values": values})
+        assert response["ok"], response
+        figures.append(re.findall(r'data-out="([a-z_]+)" data-value="([^"]+)"', response["html"]))
+    moved = [new for old, new in zip(*figures, strict=False) if old != new]
+    assert moved, f"{kind}: the change moves no figure"
+    return moved[0]
+
+
+@pytest.mark.parametrize("path", OTHER_WIDGET_PAGES)
+def test_keyboard_other_widget_pages(browser, origin, widget_pages, axe_source, path):
+    """Each widget: Tab reaches every control in order with visible focus, controls are named after
+    their labels, results and errors are announced, typing updates the result to CPython's figures,
+    and a bad value typed with the keyboard is an announced error tied to its field."""
+    context = new_context(browser, "light")
+    page = context.new_page()
+    try:
+        kinds = widget_pages[path]
+        page.goto(f"{origin}/{path}", wait_until="load")
+        page.evaluate("() => window.__a11yReleaseIdle()")
+        wait_live(page, kinds)
+        check_tab_order(page, kinds)
+        check_names(page, axe_source, kinds)
+        check_live_regions(page, kinds)
+        for kind in kinds:
+            widget = registry.get(kind)
+            fields = {f.name: f for f in widget.fields}
+            name = ERROR_FIELD.get(kind) or next(f.name for f in widget.fields if f.kind == "number" and not f.optional)
+            default = fields[name].default
+            changed = f"{float(default.replace(',', '')) * 1.1:.6g}"
+            type_into(page, f"{widget.prefix}-{name}", changed)
+            out, value = changed_output(kind, widget.defaults(), dict(widget.defaults(), **{name: changed}))
+            page.wait_for_selector(f'[data-widget="{kind}"] [data-out="{out}"][data-value="{value}"]', timeout=BOOT_MS)
+            check_field_error(page, kind, name, "abc", default)
+    finally:
+        context.close()

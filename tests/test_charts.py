@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from calculators import VENUES, InputError, leverage_ladder, liquidation_price
 from calculators.comparisons import liquidation_path
 from calculators.engine import state_at
+from calculators.lending import price_for_liquidation
 from calculators.markets import BTC, SOL
 from calculators.web import charts
 
@@ -58,6 +60,30 @@ def path_steps():
     )[1]
 
 
+# A loan, worked by hand: Aave's own example (calculators/scenarios.py, LENDING_EXAMPLE: "$10,000 of ETH",
+# aave.com/help/borrowing/liquidations, read 2026-12-01): 5 ETH at $2,000 with an 80 % liquidation threshold
+# against 6,000 USDC at $1. Health factor HF = a p LT / (d q) = 8,000 / 6,000 = 4/3; it reaches 1 at the ETH
+# price p = d q / (a LT) = 6,000 / 4 = 1,500, a fall of 25 %. Priced the other way (the debt's price q moving),
+# at q = a p LT / d = 4/3.
+LOAN: dict[str, Any] = {
+    "protocol": "aave-v3",
+    "collaterals": [{"amount": 5, "price": 2_000, "liquidation_threshold": 0.8, "liquidation_bonus": 0.05}],
+    "debts": [{"amount": 6_000, "price": 1}],
+}
+
+
+def algebra_hf(loan: dict, moving: str, price: float) -> float:
+    """HF = sum(a p LT) / sum(d q), with the moving price replaced (one collateral, one debt)."""
+    c, d = loan["collaterals"][0], loan["debts"][0]
+    p = price if moving == "collaterals.0" else c["price"]
+    q = price if moving == "debts.0" else d["price"]
+    return c["amount"] * p * c["liquidation_threshold"] / (d["amount"] * q)
+
+
+def health(loan: dict = LOAN, moving: str = "collaterals.0", id_prefix: str = "health") -> str:
+    return charts.health_chart(loan, price_for_liquidation(**loan, moving=moving), id_prefix=id_prefix)
+
+
 def all_charts() -> dict[str, str]:
     result, rows = example(), ladder()
     return {
@@ -66,6 +92,7 @@ def all_charts() -> dict[str, str]:
         "show-the-math": charts.show_the_math(result, id_prefix="math"),
         "path": charts.path_chart(path_steps(), id_prefix="path"),
         "sparkline": charts.ladder_sparkline(rows, 10, id_prefix="spark"),
+        "health": health(),
     }
 
 
@@ -519,3 +546,110 @@ def test_curve_words_for_rungs_without_a_buffer():
     assert rows[-1].long_adverse_move == 0
     desc = svg_of(parse(charts.leverage_curve(rows, id_prefix="c"))).find("desc").text or ""  # type: ignore[union-attr]
     assert "at 100x a long has no buffer (liquidated as it opens) and a short has no buffer" in desc
+
+
+# --- the health factor chart (lending) ----------------------------------------------------------------
+
+
+def test_health_chart_marks_today_and_the_liquidation_price_of_the_worked_loan():
+    root = parse(health())
+    plot = plot_of(root)
+    x, y = mapping(plot, "x"), mapping(plot, "y")
+    (today,) = markers(root, "entry")
+    (trigger,) = markers(root, "liquidation")
+    assert float(today.get("data-value", "")) == 2_000
+    assert float(today.get("data-y-value", "")) == pytest.approx(4 / 3, rel=1e-12)
+    assert float(trigger.get("data-value", "")) == pytest.approx(1_500, rel=1e-12)
+    assert float(trigger.get("data-y-value", "")) == 1
+    for marker in (today, trigger):
+        assert float(marker.get("cx", "")) == pytest.approx(x(float(marker.get("data-value", ""))), abs=0.006)
+        assert float(marker.get("cy", "")) == pytest.approx(y(float(marker.get("data-y-value", ""))), abs=0.006)
+    # The dashed line at health factor 1 runs across the plot at y(1).
+    (one,) = [e for e in root.iter("line") if e.get("stroke-dasharray") == "5 3"]
+    assert float(one.get("y1", "")) == float(one.get("y2", "")) == pytest.approx(y(1.0), abs=0.006)
+    # The room to fall is drawn on the price axis, from today to the liquidation price.
+    (room,) = [e for e in root.iter("line") if e.get("stroke") == "var(--chart-long)"]
+    ends = sorted(float(room.get(k, "")) for k in ("x1", "x2"))
+    assert ends == pytest.approx(sorted([x(1_500), x(2_000)]), abs=0.006)
+    desc = svg_of(root).find("desc").text or ""  # type: ignore[union-attr]
+    for text in ("$2,000.00", "1.333", "$1,500.00", "25.00%"):
+        assert text in desc
+    rows = {r[0].text: r[1].text for r in (row.findall("td") for row in root.findall(".//tbody/tr"))}
+    assert rows["2,000.00"] == "1.333" and rows["1,500.00"] == "1.000"
+
+
+@pytest.mark.parametrize("moving", ["collaterals.0", "debts.0"])
+def test_health_curve_is_the_algebra_and_meets_1_at_the_liquidation_price(moving):
+    loan = {**LOAN, "debts": [{"amount": 3.2, "price": 1_900}]}  # an ETH-priced debt: both prices can move
+    root = parse(health(loan, moving))
+    plot = plot_of(root)
+    lo, hi = map(float, plot.get("data-x-domain", "").split())
+    start, end = map(float, plot.get("data-x-range", "").split())
+    y = mapping(plot, "y")
+    (curve,) = root.iter("polyline")
+    points = [tuple(map(float, pair.split(","))) for pair in curve.get("points", "").split()]
+    prices = [lo + (px - start) / (end - start) * (hi - lo) for px, _ in points]
+    for (_, py), price in zip(points, prices, strict=True):
+        assert py == pytest.approx(y(algebra_hf(loan, moving, price)), abs=0.05)
+    # A collateral's fall lowers the health factor (y grows downwards), a debt's rise lowers it too.
+    ys = [py for _, py in points]
+    assert ys == sorted(ys, reverse=moving == "collaterals.0")
+    # HF = 1 where a p LT = d q: p = d q / (a LT) or q = a p LT / d.
+    wanted = 3.2 * 1_900 / (5 * 0.8) if moving == "collaterals.0" else 5 * 2_000 * 0.8 / 3.2
+    (trigger,) = markers(root, "liquidation")
+    assert float(trigger.get("data-value", "")) == pytest.approx(wanted, rel=1e-12)
+    assert algebra_hf(loan, moving, wanted) == pytest.approx(1, rel=1e-12)
+
+
+def test_health_chart_of_a_loan_already_past_its_liquidation_price():
+    loan = {**LOAN, "debts": [{"amount": 9_000, "price": 1}]}  # HF = 8,000 / 9,000 < 1
+    root = parse(health(loan))
+    desc = svg_of(root).find("desc").text or ""  # type: ignore[union-attr]
+    assert "0.889" in desc and "below 1 already" in desc and "$2,250.00" in desc  # back at 1 at 9,000 / 4
+    assert [e for e in root.iter("line") if e.get("stroke") == "var(--chart-long)"] == []  # no room left
+    check_layout(health(loan))
+
+
+def test_health_chart_when_no_price_of_this_collateral_liquidates():
+    # A second collateral worth 10,000 x 0.8 = 8,000 weighted covers the 6,000 debt on its own.
+    loan = {**LOAN, "collaterals": LOAN["collaterals"] + [{**LOAN["collaterals"][0], "amount": 10_000, "price": 1}]}
+    root = parse(health(loan))
+    assert markers(root, "liquidation") == []
+    assert "no collateral price makes it 1" in (svg_of(root).find("desc").text or "")  # type: ignore[union-attr]
+    check_layout(health(loan))
+
+
+def test_health_chart_needs_a_debt():
+    loan = {**LOAN, "debts": []}
+    with pytest.raises(InputError) as error:
+        health(loan)
+    assert error.value.field == "debts"
+
+
+@SOME
+@given(
+    protocol=st.sampled_from(["aave-v3", "compound-v3", "morpho-blue"]),
+    amount=st.floats(1e-3, 1e6),
+    price=st.floats(1e-3, 1e6),
+    threshold=st.floats(0.3, 0.97),
+    fill=st.floats(0.05, 3),
+    moving=st.sampled_from(["collaterals.0", "debts.0"]),
+    debt_price=st.sampled_from([1.0, 0.5, 2_500.0]),
+)
+def test_any_loan_renders(protocol, amount, price, threshold, fill, moving, debt_price):
+    """Any loan, healthy or not: the layout holds and the liquidation marker sits where HF is 1."""
+    debt_amount = amount * price * threshold * fill / debt_price
+    penalty = {"aave-v3": {"liquidation_bonus": 0.05}, "compound-v3": {"liquidation_factor": 0.95}}
+    collateral = {"amount": amount, "price": price, "liquidation_threshold": threshold, **penalty.get(protocol, {})}
+    loan = {"protocol": protocol, "collaterals": [collateral], "debts": [{"amount": debt_amount, "price": debt_price}]}
+    try:
+        result = price_for_liquidation(**loan, moving=moving)
+    except InputError:
+        assume(False)
+        return
+    assume(charts.health_drawable(result))
+    markup = charts.health_chart(loan, result, id_prefix="h")
+    check_layout(markup)
+    for marker in markers(parse(markup), "liquidation"):
+        trigger = float(marker.get("data-value", ""))
+        assert algebra_hf(loan, moving, trigger) == pytest.approx(1, rel=1e-9)

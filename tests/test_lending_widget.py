@@ -100,6 +100,35 @@ def test_an_already_liquidatable_loan_says_so_and_shows_todays_liquidation():
     assert "at today's prices" in html
 
 
+def _markers(html: str, key: str) -> list[tuple[float, float]]:
+    """(price, health factor) of the chart's markers of one kind."""
+    return [
+        (float(x), float(y))
+        for x, y in re.findall(rf'class="marker marker-{key}"[^>]*data-value="([^"]+)" data-y-value="([^"]+)"', html)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "today", "trigger"),
+    [
+        ({}, 2_000, 6_000 / (5 * 0.8)),  # Aave's example: HF 1 at debt / (amount x threshold) = 1,500
+        # ETH-priced debt moving: HF 1 at weighted collateral / debt amount = 8,000 / 3
+        ({"moving": "debt", "debt_amount": "3", "debt_price": "2000"}, 2_000, 10_000 * 0.8 / 3),
+    ],
+)
+def test_the_chart_marks_today_and_the_liquidation_price_the_figures_give(values, today, trigger):
+    html = _respond(**values)["html"]
+    assert html.count('<figure class="chart chart-health"') == 1
+    assert _markers(html, "entry") == [(today, pytest.approx(_out(html, "health_factor")))]
+    ((price, hf),) = _markers(html, "liquidation")
+    assert price == pytest.approx(trigger) and price == _out(html, "price") and hf == 1
+
+
+def test_a_zero_debt_is_a_field_error_not_an_empty_chart():
+    response = _respond(debt_amount="0")
+    assert not response["ok"] and set(response["errors"]) == {"debt_amount"}
+
+
 def test_the_convention_and_its_sources_are_shown():
     html = _respond(protocol="compound-v3")["html"]
     assert 'data-out="convention"' in html and "Compound v3" in html

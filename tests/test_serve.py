@@ -59,8 +59,8 @@ def start():
     """start(folder, prefix, verbose) → a running server whose handle_error records what reaches it."""
     started: list[Started] = []
 
-    def run(directory, prefix: str = "", verbose: bool = False) -> Started:
-        server = serve.make_server(str(directory), 0, verbose=verbose, prefix=prefix)
+    def run(directory, prefix: str = "", verbose: bool = False, **options) -> Started:
+        server = serve.make_server(str(directory), 0, verbose=verbose, prefix=prefix, **options)
         running = Started(server)
         original = server.handle_error
 
@@ -196,6 +196,38 @@ def test_gzip_only_when_accepted(small_site, start):
         assert response.getheader("Content-Encoding") is None and body == plain, refused
     response, body = running.request("GET", "/missing", Accept_Encoding="gzip")
     assert response.status == 404 and gzip.decompress(body) == (small_site / "404.html").read_bytes()
+
+
+def test_precompressed_siblings_are_sent_as_hosts_that_look_for_them_do(small_site, start):
+    """A file with `.br` / `.gz` siblings (sitebuild/compress.py) goes out as the best sibling the
+    client accepts, with the file's own type; other files keep on-the-fly gzip."""
+    folder = small_site / "assets"
+    plain = b"\x00asm" + bytes(range(256)) * 64
+    (folder / "big.wasm").write_bytes(plain)
+    (folder / "big.wasm.br").write_bytes(b"brotli body")  # the server must send it untouched
+    (folder / "big.wasm.gz").write_bytes(gzip.compress(plain))
+    running = start(small_site)
+    cases = {
+        "gzip, deflate, br, zstd": ("br", b"brotli body"),
+        "br;q=0, gzip": ("gzip", plain),
+        "gzip": ("gzip", plain),
+        "identity": (None, plain),
+    }
+    for accept, (encoding, expected) in cases.items():
+        response, body = running.request("GET", "/assets/big.wasm", Accept_Encoding=accept)
+        assert response.getheader("Content-Encoding") == encoding, accept
+        assert (gzip.decompress(body) if encoding == "gzip" else body) == expected, accept
+        assert response.getheader("Content-Type") == "application/wasm"
+        assert response.getheader("Content-Length") == str(len(body))
+        assert response.getheader("Vary") == "Accept-Encoding"
+    response, body = running.request("HEAD", "/assets/big.wasm", Accept_Encoding="br")
+    assert (response.getheader("Content-Length"), body) == (str(len(b"brotli body")), b"")
+    # A host that only gzips on the fly (GitHub Pages) never sends the brotli sibling.
+    gzip_only = start(small_site, encodings=("gzip",))
+    response, body = gzip_only.request("GET", "/assets/big.wasm", Accept_Encoding="gzip, br")
+    assert response.getheader("Content-Encoding") == "gzip" and gzip.decompress(body) == plain
+    with pytest.raises(ValueError, match="zstd"):
+        serve.make_server(str(small_site), 0, encodings=("zstd",))
 
 
 def test_revalidation_answers_304(small_site, start):

@@ -3,7 +3,11 @@
 Used by `make serve`, the tests and the benchmarks. It applies the rules the build wrote into
 `site/_headers` (the Content-Security-Policy with its script hashes, caching, the WebAssembly
 type; rules are written for the URL paths the host sees, sub-path included) and compresses text
-and WebAssembly with gzip as hosts do, so what is measured and tested here is what visitors get.
+and WebAssembly as hosts do, so what is measured and tested here is what visitors get: a file with a
+precompressed sibling (`name.br`, `name.gz`, written by sitebuild/compress.py) is sent as the best
+sibling the browser accepts, as Caddy's `precompressed` or nginx's `gzip_static` do; other text is
+gzipped on the fly. `encodings` limits what is offered, e.g. to ("gzip",) to stand in for a host
+that only gzips on the fly (GitHub Pages).
 
 Like a static host it never lists a folder, answers a missing address (inside or outside the
 sub-path) with the site's own `404.html` and status 404, and answers a malformed request (a NUL or
@@ -46,6 +50,8 @@ NOT_FOUND_PAGE = "404.html"
 IDLE_TIMEOUT = 20.0  # seconds a connection may sit without sending a request (or reading a reply)
 LINGER_SECONDS = 2.0  # after an error reply: how long to read what the client still sends (see drain)
 LINGER_BYTES = 1 << 20
+# Precompressed siblings, in the order they are preferred (sitebuild/compress.py writes them).
+SIBLINGS = {"br": ".br", "gzip": ".gz"}
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a "%" not followed by two hex digits
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -66,11 +72,11 @@ def checked_path(target: str) -> str | None:
     return path
 
 
-def accepts_gzip(accept_encoding: str) -> bool:
-    """Whether an Accept-Encoding value allows gzip ("gzip;q=0" refuses it)."""
+def accepts(accept_encoding: str, encoding: str) -> bool:
+    """Whether an Accept-Encoding value allows `encoding` ("gzip;q=0" refuses it)."""
     for item in accept_encoding.split(","):
         name, _, params = item.partition(";")
-        if name.strip().lower() not in ("gzip", "*"):
+        if name.strip().lower() not in (encoding, "*"):
             continue
         q = params.strip().lower().removeprefix("q=")
         try:
@@ -178,16 +184,24 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return self.send_file(page, HTTPStatus.NOT_FOUND)
 
     def send_file(self, file: str, status: HTTPStatus) -> BinaryIO | None:
-        """Status, type, length and caching headers for a file; gzip when the client accepts it."""
+        """Status, type, length and caching headers for a file, compressed when the client accepts it."""
         stat = os.stat(file)
         if status == HTTPStatus.OK and self.not_modified(stat.st_mtime):
             self.send_response(HTTPStatus.NOT_MODIFIED)  # HTML is must-revalidate: nothing to resend
             self.end_headers()
             return None
-        compressible = pathlib.Path(file).suffix in COMPRESSIBLE
-        compress = compressible and accepts_gzip(self.headers.get("Accept-Encoding", ""))
+        accept = self.headers.get("Accept-Encoding", "")
+        offered = [e for e in self.server.encodings if accepts(accept, e)]
+        sibling = next(
+            ((e, file + SIBLINGS[e]) for e in offered if os.path.isfile(file + SIBLINGS[e])),
+            None,
+        )
+        compressible = sibling is not None or pathlib.Path(file).suffix in COMPRESSIBLE
+        encoding = sibling[0] if sibling else ("gzip" if compressible and "gzip" in offered else None)
         body: BinaryIO
-        if compress:
+        if sibling:
+            body, length = open(sibling[1], "rb"), os.stat(sibling[1]).st_size
+        elif encoding:
             data = self.server.gzipped(file)
             body, length = io.BytesIO(data), len(data)
         else:
@@ -196,8 +210,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Type", self.guess_type(file))
         self.send_header("Content-Length", str(length))
         self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
-        if compress:
-            self.send_header("Content-Encoding", "gzip")
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
         if compressible:
             self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
@@ -261,6 +275,7 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     verbose = True
     prefix = ""
     idle_timeout = IDLE_TIMEOUT
+    encodings: tuple[str, ...] = tuple(SIBLINGS)  # what this server may send, best first
     rules: list[tuple[str, dict[str, str]]] = []
 
     def __init__(self, *args, **kwargs) -> None:
@@ -282,10 +297,21 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         super().handle_error(request, client_address)
 
 
-def make_server(directory: str, port: int = 8000, verbose: bool = True, prefix: str = "") -> Server:
-    """`prefix` ("/leverage-optimism/") serves the site under a sub-path, as a project page is."""
+def make_server(
+    directory: str,
+    port: int = 8000,
+    verbose: bool = True,
+    prefix: str = "",
+    encodings: tuple[str, ...] = tuple(SIBLINGS),
+) -> Server:
+    """`prefix` ("/leverage-optimism/") serves the site under a sub-path, as a project page is;
+    `encodings` is what the server may send (("gzip",) for a host that ignores .br siblings)."""
+    unknown = set(encodings) - set(SIBLINGS)
+    if unknown:
+        raise ValueError(f"unknown encoding(s): {sorted(unknown)}")
     server = Server(("127.0.0.1", port), functools.partial(Handler, directory=directory))
     server.verbose = verbose
+    server.encodings = tuple(encodings)
     server.prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else ""
     server.rules = headers.read_rules(directory)
     return server

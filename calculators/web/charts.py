@@ -22,9 +22,9 @@ Rules every chart keeps (tests/test_charts.py checks them):
 import html
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from .. import formatting as fmt
 from ..comparisons import PathStep
@@ -35,6 +35,9 @@ from ..markets import TypicalMove
 from ..odds import typical_move
 from ..positions import PositionState
 from ..stops import planned_exit
+
+if TYPE_CHECKING:  # the lending engine is imported by the one chart that needs it, so a page's worker
+    from ..lending import PriceResult  # without the lending widget never compiles it
 
 WIDTH = 360  # viewBox width
 FONT = 14  # font size in viewBox units
@@ -967,3 +970,116 @@ def ladder_sparkline(rows: Sequence[LadderRow], mine: float, *, id_prefix: str) 
         f"after {_move(row.long_adverse_move)}."
     )
     return _figure("sparkline", prefix, height, title, desc, body, html.escape(desc), "")
+
+
+# --- the health factor of a loan against one price -------------------------------------------------
+
+HEALTH_SAMPLES = 41  # points on the curve: enough for a smooth 1 / price (a debt's price moving)
+HEALTH_DRAWABLE = 1e6  # health factors above this (a dust debt) get their figures but no picture
+
+
+def _priced(book: Mapping[str, Any], moving: str, price: float) -> dict[str, Any]:
+    """The same book with the price of `moving` ("collaterals.0", "debts.1") set to `price`."""
+    kind, _, index = moving.partition(".")
+    entries = [dict(entry) for entry in book[kind]]
+    entries[int(index)]["price"] = price
+    return {**book, kind: entries}
+
+
+def health_drawable(price: "PriceResult") -> bool:
+    """Whether the loan's prices and health factor are sizes a chart can scale (`health_chart` needs a debt)."""
+    marked = [p for p in (price.current_price, price.price) if p is not None]
+    hf = price.health_factor
+    return (
+        hf is not None and 0 <= hf < HEALTH_DRAWABLE and all(1e-9 < p < DRAWABLE and math.isfinite(p) for p in marked)
+    )
+
+
+def health_chart(book: Mapping[str, Any], price: "PriceResult", *, id_prefix: str) -> str:
+    """The health factor against the price that moves (`price.moving`, every other price held): the curve
+    from `lending.health_factor`, today's price and health factor, the liquidation price where the curve
+    meets 1 (`lending.price_for_liquidation`), and the room between them on the price axis."""
+    from ..lending import health_factor
+
+    prefix = _check_prefix(id_prefix)
+    if not health_drawable(price):
+        raise InputError("debts", "The health factor chart needs a debt, and prices and a health factor it can draw.")
+    collateral = price.direction == "fall"
+    current, trigger, hf_now = price.current_price, price.price, price.health_factor
+    assert hf_now is not None  # health_drawable
+    marked = [current] + ([trigger] if trigger is not None else [])
+    lo, hi = min(marked) * 0.6, max(marked) * 1.25
+    prices = sorted({lo + (hi - lo) * k / (HEALTH_SAMPLES - 1) for k in range(HEALTH_SAMPLES)} | set(marked))
+    curve = [(p, health_factor(**_priced(book, price.moving, p)).health_factor) for p in prices]
+    points = [(p, hf) for p, hf in curve if hf is not None]
+
+    y_domain = linear_scale([0.0, 1.5] + [hf for _, hf in points], 0, 1, pad=0.04)
+    y_format = _tick_format(y_domain)
+    left = 10 + max(text_width(y_format(v)) for v in y_domain.ticks() or [0.0])
+    right = WIDTH - 10.0
+    x = Scale(lo, hi, left, right)
+    what = "Collateral" if collateral else "Debt"
+    today = ["Today $" + _short_price(current), "health factor " + fmt.ratio(hf_now)]
+    if trigger is None:
+        texts, xs = [today], [x(current)]
+    else:
+        words = f"{fmt.percent(price.move)} {price.direction}" if price.move else "already past it"
+        texts, xs = [today, ["Liquidation $" + _short_price(trigger), words]], [x(current), x(trigger)]
+    placed = _place(xs, texts, top=4, lines=2)
+    top = 4 + _lanes_height(placed, 2) + 12
+    bottom = top + 150
+    y = Scale(y_domain.lo, y_domain.hi, bottom, top)
+    x_labels = bottom + FONT + 8
+    height = x_labels + LINE + 8
+
+    parts = [f'<g class="plot"{x.attrs("x")}{y.attrs("y")}>']
+    parts.append(_y_ticks(y, left, right, y_format))
+    parts.append(_line(left, bottom, right, bottom, "muted"))
+    parts.append(_x_ticks(x, x_labels, _tick_format(x)))
+    one = y(1.0)
+    parts.append(_line(left, one, right, one, "liquidation", width=1.5, dash="5 3"))
+    # Its label at the right, on the side of the line the curve leaves free there (a collateral's curve
+    # rises to the right of the liquidation price, a debt's falls).
+    below, above = one + FONT + 2, one - 5
+    fits_below = below + DESCENT * FONT <= bottom - 2
+    fits_above = above - ASCENT * FONT >= top
+    label_y = below if (collateral and fits_below) or not fits_above else above
+    parts.append(_text(right - 2, label_y, ["health factor 1"], "liquidation", anchor="end"))
+    if trigger is not None and price.move:
+        # The room: the stretch of price between today and liquidation, on the price axis.
+        parts.append(_line(x(current), bottom, x(trigger), bottom, "long", width=6))
+    parts.append(_polyline([(x(p), y(hf)) for p, hf in points], "equity", width=2.5))
+    spots = [("entry", current, hf_now)] + ([("liquidation", trigger, 1.0)] if trigger is not None else [])
+    for (key, value, hf), spot, text in zip(spots, placed, texts, strict=True):
+        mx, my = x(value), y(hf)
+        parts.append(_line(mx, my, mx, top - 2, key, dash="2 2"))
+        half = max(text_width(line) for line in text) / 2
+        label_bottom = spot.y + LINE + DESCENT * FONT + 2
+        parts.append(_line(mx, top - 2, min(max(mx, spot.x - half + 2), spot.x + half - 2), label_bottom, key))
+        parts.append(
+            f'<circle class="marker marker-{key}" cx="{_n(mx)}" cy="{_n(my)}" r="5" fill="var(--chart-{key})"'
+            f' data-value="{value!r}" data-y-value="{hf!r}"/>'
+        )
+        parts.append(_text(spot.x, spot.y, text, key))
+    parts.append("</g>")
+
+    noun = "collateral" if collateral else "debt"
+    title = f"Health factor against the {noun} price"
+    if trigger is None:
+        where = f"no {noun} price makes it 1"
+    elif price.move:
+        where = f"it reaches 1, where liquidation starts, at ${_price(trigger)}, a {price.direction} of "
+        where += fmt.percent(price.move)
+    else:
+        where = f"it is below 1 already, and would be back at 1 only at ${_price(trigger)}"
+    desc = (
+        f"Health factor as the {noun} price moves, every other price held: today ${_price(current)}, "
+        f"health factor {fmt.ratio(hf_now)}; {where}."
+    )
+    shown = sorted({*x.ticks(), *marked})
+    table = _data_table(
+        title,
+        (f"{what} price", "Health factor"),
+        [(fmt.price(p), fmt.ratio(health_factor(**_priced(book, price.moving, p)).health_factor)) for p in shown],
+    )
+    return _figure("health", prefix, height, title, desc, "".join(parts), html.escape(desc), table)

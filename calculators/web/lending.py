@@ -17,6 +17,7 @@ from ..lending import (
 )
 from ..protocols import INCENTIVE_FROM_LLTV, LIQUIDATION_FACTOR, PROTOCOLS
 from ..scenarios import LENDING_EXAMPLE as EXAMPLE
+from . import charts
 from .form import Field, all_errors, parse
 from .handoff import number_text
 from .registry import Widget
@@ -120,6 +121,7 @@ class Lending:
     outcome: LiquidationOutcome | None  # one liquidation at (just past) the liquidation price
     at_current_prices: bool  # the outcome is at today's prices (the position is already liquidatable)
     moving: str  # "collateral" or "debt"
+    book: dict  # what the engine was given (protocol, collaterals, debts): the chart asks it at other prices
 
 
 def compute(values: dict) -> tuple[Lending | None, dict]:
@@ -159,7 +161,7 @@ def _compute_once(values: dict) -> tuple[Lending | None, dict]:
         outcome, now = _one_liquidation(book, health, price, moving)
     except InputError as error:
         return None, {_ENGINE_FIELDS.get(error.field, "_"): _percent_words(error.message)}
-    return Lending(health, price, outcome, now, moving), {}
+    return Lending(health, price, outcome, now, moving, book), {}
 
 
 def _one_liquidation(
@@ -213,6 +215,7 @@ def render_result(answer: Lending) -> str:
     parts = [
         f'<dl class="result-figures">{figures}</dl>',
         f'<p class="result-meaning" data-out="meaning">{html.escape(h.meaning)} {html.escape(p.meaning)}</p>',
+        _chart(answer),
         _outcome(answer),
         f'<p class="result-convention" data-out="convention"><strong>{html.escape(proto.name)}:</strong> '
         f"{html.escape(proto.convention)}</p>",
@@ -223,6 +226,14 @@ def render_result(answer: Lending) -> str:
         "e-mode and isolation rules and oracle rounding are left out.</p>",
     ]
     return "".join(parts)
+
+
+def _chart(answer: Lending) -> str:
+    if answer.health.health_factor is None:
+        return ""  # no debt: nothing to draw against
+    if not charts.health_drawable(answer.price):
+        return '<p class="result-chart-note">The chart is left out: these numbers are too large to draw.</p>'
+    return charts.health_chart(answer.book, answer.price, id_prefix="lending-chart")
 
 
 def _outcome(answer: Lending) -> str:

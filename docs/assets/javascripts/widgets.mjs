@@ -320,8 +320,11 @@ async function recalc(ctl, options = {}) {
   const result = ctl.root.querySelector("[data-result]");
   if (response.ok) {
     // Markup built by Python, every value escaped there. The first live answer is usually the
-    // pre-rendered one again: leave identical markup in place rather than lay it out twice.
-    if (!sameMarkup(result, response.html)) result.innerHTML = response.html;
+    // pre-rendered one again: leave identical markup in place rather than lay it out twice. Later
+    // answers follow an edit and nearly always differ, so they skip the comparison (a parse and a serialisation
+    // of the whole result, charts included, on every keystroke).
+    const firstLive = result.dataset.source !== "live";
+    if (!firstLive || !sameMarkup(result, response.html)) result.innerHTML = response.html;
     result.dataset.source = "live";
     result.classList.remove("stale");
     if (ctl.does.has("scroll-mine")) showMyRow(result);
