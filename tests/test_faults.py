@@ -236,10 +236,10 @@ def test_a_broken_file_is_reported_at_once_and_plainly(cases, fault):
 
 
 # --- pages that must go live -----------------------------------------------------------------------
-# The Pyodide starts are what costs time here. The retry test starts its retries, then opens the slow
-# batch (the module fixture below, taken at that moment): the retries start while the slow files
-# are still trickling in, so the two overlap instead of adding up, and the slow cases start after
-# the retries are done. The retry test comes first in this file for that reason.
+# The Pyodide starts are what costs time here. The slow batch (a module fixture) is opened first, by
+# the retry test: while its files trickle in for a third of the budget, the retry cases fail, are
+# retried and go live, so the two overlap instead of adding up, and the slow cases start after the
+# retries are done. The retry test comes first in this file for that reason.
 
 # The retry cases: the files whose damaged copy a browser could keep (in its HTTP cache, or as an
 # imported module), each way of breaking a download, plus a visitor who went offline mid-load.
@@ -267,7 +267,7 @@ def slow_batch(built_site, browser, widget_pages):
     opener.close()
 
 
-def test_try_again_goes_live_once_the_file_is_fixed_without_a_reload(cases, request):
+def test_try_again_goes_live_once_the_file_is_fixed_without_a_reload(slow_batch, cases):
     opened = [cases(target, fault) for target, fault in RETRY]
     offline = cases("pyodide.asm.wasm", "hold")
     # Going offline in the middle of the load: the wasm is half sent when the network goes, and the
@@ -289,7 +289,6 @@ def test_try_again_goes_live_once_the_file_is_fixed_without_a_reload(cases, requ
         button = case.page.locator(f'[data-widget="{case.kinds[0]}"] [data-retry]')
         button.focus()
         case.page.keyboard.press("Enter")
-    request.getfixturevalue("slow_batch")  # the slow cases start now, beside these retries
     for case in [*opened, offline]:
         live_on_start = [k for k in case.kinds if "live-on-start" in registry.get(k).behaviours]
         for kind in live_on_start:
