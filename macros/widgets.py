@@ -7,6 +7,7 @@ a widget arrives here as data attributes; widgets.mjs has no per-widget branches
 """
 
 import html
+import json
 import posixpath
 
 from calculators.web import journal, registry
@@ -67,6 +68,7 @@ def widget(kind: str, page_url: str) -> str:
         "data-stdlib": layout.STDLIB,
         "data-sw": rel(layout.SERVICE_WORKER),
         "data-boot-budget-ms": str(layout.BOOT_BUDGET_MS),
+        "data-failures": json.dumps(layout.RUNTIME_FAILURES),  # why it could not start, by kind
         "data-pages-cache": offline.PAGES_CACHE,
     }
     if extra:

@@ -1,6 +1,8 @@
 """The site's build pipeline after MkDocs has written the pages: everything `docs/` does not hold.
 
 - `runtime`: Pyodide from npm, the `calculators` wheel and a lockfile trimmed to it (sha256).
+- `integrity`: each runtime file's sha256 and size, written into the worker (and the worker's into
+  widgets.mjs), which check every download against them.
 - `offline`: the service worker, from `sw.template.js`, fingerprinted by the runtime it keeps.
 - `headers`: the Content-Security-Policy (hashes of exactly the inline scripts the build emitted),
   written into every page as a `<meta>` and into `_headers` under the site's own base path.
@@ -15,7 +17,7 @@ import os
 import pathlib
 from urllib.parse import urlsplit
 
-from . import discovery, headers, notfound, offline, runtime
+from . import discovery, headers, integrity, notfound, offline, runtime
 
 DEPLOY_FLAG = "AHAMIRROR_DEPLOY"  # set by `make deploy-site`: a deploy must name its address
 
@@ -42,6 +44,7 @@ def post_build(site_dir: str | os.PathLike, site_url: str | None) -> str:
     check_site_url(site_url)
     _write_generated_downloads(site)
     runtime.publish(site)
+    integrity.seal(site)  # rewrites the worker and widgets.mjs: before the service worker hashes them
     offline.write(site)
     discovery.write_robots(site, site_url)
     notfound.check(site, base_path(site_url))

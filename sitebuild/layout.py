@@ -20,3 +20,18 @@ BOOT_BUDGET_MS = 60_000
 
 # Steps the start-up progress bar shows (the worker reports 1..PROGRESS_STEPS).
 PROGRESS_STEPS = 3
+
+# Why the live calculator could not start, one plain phrase per kind of failure. The worker and
+# widgets.mjs report a kind; the page shows its phrase inside "The live calculator could not start
+# (...)" (widgets.mjs receives this table through the widget's data attributes), the developer
+# console gets the details. The fault-injection tests (tests/test_faults.py) read the same table.
+RUNTIME_FAILURES = {
+    "missing": "a file it needs is missing on the server",
+    "page": "the server sent a web page instead of one of its files",
+    "refused": "the server refused to send one of its files",
+    "damaged": "one of its files arrived damaged or incomplete",
+    "network": "the connection broke while its files were downloading, or you are offline",
+    "slow": f"its files took longer than {BOOT_BUDGET_MS // 1000} seconds to arrive",
+    "unsupported": "this browser cannot run it",
+    "crashed": "it failed while starting",
+}

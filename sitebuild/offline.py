@@ -11,7 +11,7 @@ import hashlib
 import json
 import pathlib
 
-from . import layout, runtime
+from . import integrity, layout, runtime
 
 TEMPLATE = pathlib.Path(__file__).with_name("sw.template.js")
 PAGES_CACHE = "ahamirror-pages"  # widgets.mjs receives it through the widget's data attributes
@@ -40,7 +40,7 @@ def write(site_dir: str | pathlib.Path) -> str:
     version = fingerprint(site, precache)
     # Each file's sha256, checked by the worker before it caches the file: a deploy that published the
     # new worker before the new wheel cannot leave an old wheel cached beside a new lockfile.
-    digests = {rel: hashlib.sha256((site / rel).read_bytes()).hexdigest() for rel in precache}
+    digests = {rel: integrity.sha256_hex(site / rel) for rel in precache}
     source = (
         TEMPLATE.read_text()
         .replace("__VERSION__", json.dumps(version))

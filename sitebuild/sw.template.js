@@ -52,7 +52,7 @@ self.addEventListener("fetch", (event) => {
     // The runtime never changes within a version: this version's cache answers first.
     const fromCache = caches.open(RUNTIME).then((cache) => cache.match(url));
     if (request.method === "HEAD") {
-      // The worker checks the runtime is reachable with HEAD before it starts.
+      // Nothing of the site's own sends HEAD any more; a HEAD from elsewhere gets the cached headers.
       event.respondWith(fromCache.then((hit) => hit ? new Response(null, { status: 200, headers: hit.headers }) : fetch(request)));
     } else {
       event.respondWith(fromCache.then((hit) => hit || fetch(request)));

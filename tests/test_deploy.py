@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from sitebuild import base_path, headers, offline, runtime
+from sitebuild import base_path, headers, integrity, offline, runtime
 from sitebuild.layout import BOOT_BUDGET_MS as BOOT_MS
 
 from .browser_support import wait_until
@@ -358,6 +358,7 @@ def test_a_half_finished_deploy_never_mixes_an_old_wheel_with_a_new_lockfile(bui
     lock = json.loads(lock_path.read_text())
     lock["packages"]["calculators"]["sha256"] = hashlib.sha256(new_wheel).hexdigest()
     lock_path.write_text(json.dumps(lock))
+    integrity.seal(site)  # the new release's manifest in calc-worker.mjs, as its build writes it
     new_version = offline.write(site)  # the new worker, with the new files' digests
     wheel_path.write_bytes(old_wheel)  # ...but the wheel upload has not finished
 

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from calculators.web import liquidation, pause
+from sitebuild import layout
 
 from .browser_support import BOOT_MS, Watch, cpython, live, snapshot, state, wait_for_result, wait_until
 
@@ -66,7 +67,7 @@ def test_a_runtime_that_arrives_after_the_timeout_goes_live_with_the_current_inp
     )
     page.evaluate("() => window.__issue14ReleaseIdle()")
     page.wait_for_selector(state("liquidation", "failed"), timeout=BOOT_MS)
-    assert "(it took too long to load)" in page.locator(f"{LIQ} [data-status-text]").inner_text()
+    assert f"({layout.RUNTIME_FAILURES['slow']})" in page.locator(f"{LIQ} [data-status-text]").inner_text()
 
     # While failed, the visitor types a leverage: nothing can compute it yet.
     page.locator(f'{LIQ} [name="leverage"]').fill("50")

@@ -1,52 +1,138 @@
 // The site's one Python runtime: Pyodide in a module worker, so the page never freezes.
-// Messages in:  {type: "boot", runtime: absolute URL of the runtime folder, lockfile, stdlib: file names}
+// Messages in:  {type: "boot", runtime: absolute URL of the runtime folder, lockfile, stdlib: file names, retry}
 //               {type: "call", id, request}   (request is plain data, sent to Python as JSON text)
-// Messages out: {type: "ready", ms} | {type: "failed", message} | {type: "result", id, response}
+// Messages out: {type: "ready", ms} | {type: "failed", kind} | {type: "result", id, response, ms}
 
 let handle = null;
 
-// Pyodide swallows a failed wasm download and never settles (it only logs), so check the file is
-// there first: HEAD costs no bytes. A host that refuses HEAD (405, 501) is asked for the first four
-// bytes instead; either way a web page in its place (a single-page-app fallback answering 200 with
-// index.html) is caught by its type, or by the wasm's magic number when the bytes are at hand.
-async function probeWasm(url) {
-  let response = await fetch(url, { method: "HEAD" });
-  let ranged = false;
-  if (response.status === 405 || response.status === 501) {
-    response = await fetch(url, { headers: { Range: "bytes=0-3" } });
-    ranged = true;
-  }
-  if (!response.ok) throw new Error(`fetch of pyodide.asm.wasm failed: ${response.status}`);
-  if (/text\/html/i.test(response.headers.get("content-type") || "")) {
-    throw new Error("fetch of pyodide.asm.wasm returned a web page, not the runtime");
-  }
-  if (ranged) {
-    const reader = response.body.getReader();
-    const { value } = await reader.read();  // the first chunk is enough (a host may ignore Range)
-    reader.cancel().catch(() => {});
-    const magic = value ? [...value.slice(0, 4)].join(",") : "";
-    if (magic !== "0,97,115,109") throw new Error("fetch of pyodide.asm.wasm returned something other than WebAssembly");
+// Each runtime file's sha256 and size, written here by the build (sitebuild/integrity.py).
+const MANIFEST = {};  // filled in by sitebuild/integrity.py
+
+// A failure of one kind (the keys of sitebuild/layout.py's RUNTIME_FAILURES); the page words it.
+class RuntimeFault extends Error {
+  constructor(kind, detail) {
+    super(detail);
+    this.kind = kind;
   }
 }
 
-async function boot(runtime, lockfile, stdlib) {
+const WASM = "pyodide.asm.wasm";
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];  // "\0asm"
+
+function hex(buffer) {
+  return [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+function looksLikeHtml(bytes) {
+  const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
+  return head.startsWith("<!doctype") || head.startsWith("<html") || head.startsWith("<head") || head.startsWith("<body");
+}
+
+// Pyodide swallows a failed or damaged download of its own files and never settles (it only logs),
+// so every runtime file is fetched here, at once and in parallel, and checked before Pyodide sees
+// it: the status, the type (a single-page-app host answers 200 with its index page), the whole body
+// (a connection that breaks mid-body), then size and sha256 against the build's manifest. Any
+// failure rejects at once, whichever file Pyodide is waiting for. No HEAD request: some hosts refuse it.
+// `early` receives a copy of the response once its status and type are checked, before the body is
+// read (the wasm's: see boot).
+async function fetchChecked(name, url, cache, early = null) {
+  const expected = MANIFEST[name];
+  let response;
+  try {
+    response = await fetch(url, { cache, credentials: "same-origin" });
+  } catch (error) {
+    throw new RuntimeFault("network", `${name}: ${error}`);
+  }
+  if (response.status === 404 || response.status === 410) throw new RuntimeFault("missing", `${name}: ${response.status}`);
+  if (!response.ok) throw new RuntimeFault("refused", `${name}: ${response.status}`);
+  const type = response.headers.get("content-type") || "";
+  if (/text\/html/i.test(type)) throw new RuntimeFault("page", `${name}: served as ${type}`);
+  if (early) early(response.clone());
+  let body;
+  try {
+    body = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    throw new RuntimeFault("network", `${name}: the body broke off (${error})`);
+  }
+  if (looksLikeHtml(body)) throw new RuntimeFault("page", `${name}: the body is a web page`);
+  if (name === WASM && !WASM_MAGIC.every((byte, i) => body[i] === byte)) {
+    throw new RuntimeFault("damaged", `${name}: not WebAssembly`);
+  }
+  if (expected) {
+    if (body.byteLength !== expected.size) {
+      throw new RuntimeFault("damaged", `${name}: ${body.byteLength} bytes, expected ${expected.size}`);
+    }
+    // crypto.subtle exists only in secure contexts (https, localhost): elsewhere the size must do.
+    const digest = crypto.subtle ? hex(await crypto.subtle.digest("SHA-256", body)) : expected.sha256;
+    if (digest !== expected.sha256) throw new RuntimeFault("damaged", `${name}: sha256 ${digest}, expected ${expected.sha256}`);
+  }
+  return { body, type };
+}
+
+// `retry`: the visitor pressed "Try again". Every file is then fetched past the HTTP cache, which
+// could hold the damaged copy that failed the first time (the fetch also replaces that copy, so the
+// module imports below, which read the HTTP cache, get the good one).
+async function boot(runtime, lockfile, stdlib, retry) {
   const started = performance.now();
-  if (typeof WebAssembly !== "object") throw new Error("This browser has WebAssembly turned off.");
-  await probeWasm(runtime + "pyodide.asm.wasm");
-  const { loadPyodide } = await import(runtime + "pyodide.mjs");
-  self.postMessage({ type: "progress", done: 1 });
-  const pyodide = await loadPyodide({
-    indexURL: runtime,
-    // The lean standard library the build made and verified (sitebuild/lean.py): only the
-    // modules the widgets use, precompiled. Its name comes from the page (sitebuild/layout.py).
-    stdLibURL: runtime + stdlib,
-    lockFileURL: runtime + lockfile,
-    packageBaseUrl: runtime,      // never a CDN: every file comes from this site
-    // Fetched while the runtime starts; installed only if it matches the lockfile's sha256.
-    packages: ["calculators"],
-    stdout: () => {},
-    stderr: () => {},
-  });
+  if (typeof WebAssembly !== "object") throw new RuntimeFault("unsupported", "WebAssembly is turned off");
+  const cache = retry ? "reload" : "default";
+  const names = Object.keys(MANIFEST).length ? Object.keys(MANIFEST) : ["pyodide.mjs", "pyodide.asm.mjs", WASM, stdlib, lockfile];
+  // The wasm is the one file not held back until checked: Pyodide compiles a copy of the real
+  // response while it downloads (streaming compilation, and the browser's cache of compiled code,
+  // work only on a real response), and the check of the other copy runs beside it. Damaged bytes
+  // still end the start: the check rejects, whatever the compiler made of them.
+  let wasmCopy;
+  const wasmEarly = new Promise((resolve) => { wasmCopy = resolve; });
+  const checked = new Map(names.map((name) => [name, fetchChecked(name, runtime + name, cache, name === WASM ? wasmCopy : null)]));
+  const all = Promise.all(checked.values());
+  all.catch(() => {});
+
+  // Pyodide's own fetches of the runtime files get the checked bytes (typed application/wasm for its
+  // fallback compilation from bytes); anything else passes through.
+  const networkFetch = self.fetch.bind(self);
+  let wasmStreamed = false;
+  self.fetch = (resource, init) => {
+    const url = String(resource instanceof Request ? resource.url : resource).split(/[?#]/)[0];
+    const name = url.startsWith(runtime) ? url.slice(runtime.length) : null;
+    if (!checked.has(name)) return networkFetch(resource, init);
+    const verified = checked.get(name).then(({ body, type }) => new Response(body, {
+      status: 200,
+      headers: { "Content-Type": name === WASM ? "application/wasm" : type || "application/octet-stream" },
+    }));
+    if (name !== WASM || wasmStreamed) return verified;
+    wasmStreamed = true;
+    return Promise.race([wasmEarly, verified]);  // a bad status or type rejects before any copy exists
+  };
+
+  // The two modules are imported, not fetched: they are checked first, then imported from the
+  // same URL (the HTTP cache holds the copy just checked).
+  await Promise.all([checked.get("pyodide.mjs"), checked.get("pyodide.asm.mjs")]);
+  const load = (async () => {
+    const { loadPyodide } = await import(runtime + "pyodide.mjs");
+    self.postMessage({ type: "progress", done: 1 });
+    return loadPyodide({
+      indexURL: runtime,
+      // The lean standard library the build made and verified (sitebuild/lean.py): only the
+      // modules the widgets use, precompiled. Its name comes from the page (sitebuild/layout.py).
+      stdLibURL: runtime + stdlib,
+      lockFileURL: runtime + lockfile,
+      packageBaseUrl: runtime,      // never a CDN: every file comes from this site
+      // Fetched while the runtime starts; installed only if it matches the lockfile's sha256.
+      packages: ["calculators"],
+      stdout: () => {},
+      stderr: () => {},
+    });
+  })();
+  let pyodide;
+  try {
+    // A checked file failing ends the start at once, even though Pyodide would wait forever.
+    pyodide = await Promise.race([load, all.then(() => load)]);
+  } catch (error) {
+    await all;  // a file's own fault, when there is one, names the problem better than Pyodide's error
+    throw error;
+  }
+  self.fetch = networkFetch;  // started: the checked bytes (the wasm alone is megabytes) can go
+  checked.clear();
   self.postMessage({ type: "progress", done: 2 });
   handle = pyodide.pyimport("calculators.web.api").handle_json;
   self.postMessage({ type: "progress", done: 3 });
@@ -57,18 +143,18 @@ self.onmessage = async (event) => {
   const message = event.data || {};
   if (message.type === "boot") {
     try {
-      const ms = await boot(message.runtime, message.lockfile, message.stdlib);
+      const ms = await boot(message.runtime, message.lockfile, message.stdlib, Boolean(message.retry));
       self.postMessage({ type: "ready", ms });
     } catch (error) {
-      // The visitor gets a plain reason; the details (possibly a Python traceback) only go to
-      // the developer console.
+      // The page words the kind of failure plainly; the details (possibly a Python traceback) only
+      // go to the developer console.
       console.error("ahamirror: the calculator runtime did not start", error);
       const text = String((error && error.message) || error);
-      const reason = /PythonError|Traceback/.test(text) ? "it failed while starting"
-        : /WebAssembly/i.test(text) ? "this browser has WebAssembly turned off"
-        : /fetch|network|load|404|import/i.test(text) ? "its files could not be loaded"
-        : "it failed while starting";
-      self.postMessage({ type: "failed", message: reason });
+      const kind = error instanceof RuntimeFault ? error.kind
+        : /PythonError|Traceback/.test(text) ? "crashed"
+        : /fetch|network|load|import/i.test(text) ? "network"
+        : "crashed";
+      self.postMessage({ type: "failed", kind });
     }
   } else if (message.type === "call") {
     let response;

@@ -5,68 +5,168 @@
 // Per-widget switches and shared settings (the boot budget, the journal's storage key, the
 // offline cache's name) arrive as the widget's data attributes, written by the build from
 // calculators/web/registry.py and sitebuild/layout.py: nothing here is a second copy of them.
-const runtime = { worker: null, ready: null, state: "idle", message: "", nextId: 1, pending: new Map(), controllers: new Set() };
+const runtime = { worker: null, ready: null, state: "idle", message: "", kind: "", attempt: 0, nextId: 1, pending: new Map(), controllers: new Set() };
 // Exposed for the benchmarks and tests: timings only, never a visitor's numbers.
 const metrics = (window.__ahamirror = window.__ahamirror || { firstLiveMs: null, bootMs: null, lastRecalcMs: null, recalcs: 0, pageKept: false });
 
 // --- the runtime: one worker per tab, kept across Material's instant navigation ----------------
 
+// The worker's sha256, written here by the build (sitebuild/integrity.py): a worker that arrives
+// damaged is reported as such, whether or not it still parses.
+const WORKER_SHA256 = "";  // filled in by sitebuild/integrity.py
+
+// The plain phrase for a kind of failure (sitebuild/layout.py's RUNTIME_FAILURES, via the widget).
+function failureText(root, kind) {
+  let table = {};
+  try {
+    table = JSON.parse(root.dataset.failures || "{}");
+  } catch (error) {
+    console.debug("ahamirror: unreadable data-failures", error);
+  }
+  return table[kind] || table.crashed || kind;
+}
+
+// The worker script is checked as the worker checks the runtime (status, type, whole body, sha256):
+// a worker that fails to load only raises a bare error event, which says nothing about why.
+// Resolves to the kind of fault, or "" when the file is the one the build made.
+async function checkWorker(url, cache) {
+  let response;
+  try {
+    response = await fetch(url, { cache, credentials: "same-origin" });
+  } catch (error) {
+    console.error("ahamirror: the calculator worker could not be fetched", error);
+    return "network";
+  }
+  if (response.status === 404 || response.status === 410) return "missing";
+  if (!response.ok) return "refused";
+  if (/text\/html/i.test(response.headers.get("content-type") || "")) return "page";
+  let body;
+  try {
+    body = await response.arrayBuffer();
+  } catch (error) {
+    console.error("ahamirror: the calculator worker broke off", error);
+    return "network";
+  }
+  if (!WORKER_SHA256 || !crypto.subtle) return "";
+  const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", body))]
+    .map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  if (digest === WORKER_SHA256) return "";
+  console.error(`ahamirror: the calculator worker arrived damaged (sha256 ${digest}, expected ${WORKER_SHA256})`);
+  return "damaged";
+}
+
 function startRuntime(root) {
   if (runtime.ready) return runtime.ready;
-  runtime.state = "starting";
+  // Each start is one attempt; a retry starts a new one, and whatever the old one still reports is ignored.
+  const attempt = (runtime.attempt = (runtime.attempt || 0) + 1);
+  const current = () => attempt === runtime.attempt;
+  const retry = attempt > 1;
+  Object.assign(runtime, { state: "starting", progress: 0, message: "", kind: "" });
   broadcast();
   runtime.ready = new Promise((resolve, reject) => {
-    const fail = (message) => {
-      if (runtime.state === "failed") return;
+    const fail = (kind, keepWorker = false) => {
+      if (!current() || runtime.state !== "starting") return;
+      clearTimeout(timer);
       runtime.state = "failed";
-      runtime.message = message;
+      runtime.kind = kind;
+      runtime.message = failureText(root, kind);
+      metrics.failedMs = performance.now();  // for the tests' table of time to the message
+      // A worker that is only slow may still arrive (lateStart); a broken one is stopped.
+      if (!keepWorker && runtime.worker) runtime.worker.terminate();
       broadcast();
-      reject(new Error(message));
+      reject(new Error(runtime.message));
     };
-    const timer = setTimeout(() => fail("it took too long to load"), Number(root.dataset.bootBudgetMs));
-    let worker;
-    try {
-      worker = new Worker(new URL(root.dataset.worker, location.href).href, { type: "module" });
-    } catch (error) {
-      clearTimeout(timer);
-      fail("this browser cannot start it");
-      return;
-    }
-    runtime.worker = worker;
-    worker.onmessage = (event) => {
-      const message = event.data || {};
-      if (message.type === "ready") {
-        clearTimeout(timer);
-        metrics.bootMs = message.ms;
-        if (runtime.state === "failed") {
-          lateStart();
-          return;
-        }
-        runtime.state = "ready";
-        broadcast();
-        resolve();
-      } else if (message.type === "progress") {
-        runtime.progress = message.done;
-        broadcast();
-      } else if (message.type === "failed") {
-        clearTimeout(timer);
-        fail(message.message || "its files could not be loaded");
-      } else if (message.type === "result") {
-        const settle = runtime.pending.get(message.id);
-        runtime.pending.delete(message.id);
-        metrics.lastWorkerMs = message.ms;
-        if (settle) settle(message.response);
+    const timer = setTimeout(() => fail("slow", true), Number(root.dataset.bootBudgetMs));
+    const url = new URL(root.dataset.worker, location.href).href;
+    // On a retry the check goes past the HTTP cache first (which also refreshes it), so the new
+    // worker does not start from the damaged copy that failed before.
+    const checked = checkWorker(url, retry ? "reload" : "default");
+    checked.then((kind) => kind && fail(kind));
+    (retry ? checked : Promise.resolve("")).then((kind) => {
+      if (kind || !current()) return;
+      let worker;
+      try {
+        worker = new Worker(url, { type: "module" });
+      } catch (error) {
+        console.error("ahamirror: this browser cannot start a module worker", error);
+        fail("unsupported");
+        return;
       }
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      clearTimeout(timer);
-      fail("its files could not be loaded");
-    };
-    worker.postMessage({ type: "boot", runtime: new URL(root.dataset.runtime, location.href).href, lockfile: root.dataset.lockfile, stdlib: root.dataset.stdlib });
+      runtime.worker = worker;
+      worker.onmessage = (event) => {
+        const message = event.data || {};
+        if (message.type === "ready") {
+          // Live only with the worker the build made: its own check may still be on its way.
+          checked.then((fault) => {
+            if (fault || !current()) return;
+            clearTimeout(timer);
+            metrics.bootMs = message.ms;
+            if (runtime.state === "failed") {
+              lateStart();
+              return;
+            }
+            runtime.state = "ready";
+            broadcast();
+            resolve();
+          });
+        } else if (message.type === "progress") {
+          if (!current()) return;
+          runtime.progress = message.done;
+          broadcast();
+        } else if (message.type === "failed") {
+          fail(message.kind || "crashed");
+        } else if (message.type === "result") {
+          const settle = runtime.pending.get(message.id);
+          runtime.pending.delete(message.id);
+          metrics.lastWorkerMs = message.ms;
+          if (settle) settle(message.response);
+        }
+      };
+      // The worker script did not load or run (missing, a web page, damaged, cut off): the check
+      // says which; if the file is fine, it failed while starting.
+      worker.onerror = (event) => {
+        event.preventDefault();
+        checked.then((kind) => fail(kind || "crashed"));
+      };
+      worker.postMessage({ type: "boot", runtime: new URL(root.dataset.runtime, location.href).href, lockfile: root.dataset.lockfile, stdlib: root.dataset.stdlib, retry });
+    });
   });
   runtime.ready.catch(() => {});
   return runtime.ready;
+}
+
+// "Try again": a new worker, files fetched past the HTTP cache, no page reload. Every widget of the
+// page that had started goes live on the new runtime.
+function retryRuntime(ctl) {
+  if (runtime.state !== "failed") return;
+  if (runtime.worker) runtime.worker.terminate();
+  runtime.worker = null;
+  runtime.ready = null;
+  runtime.pending.clear();
+  startRuntime(ctl.root);
+  for (const other of runtime.controllers) {
+    if (!other.root.isConnected) continue;
+    other.started = true;
+    runtime.ready.then(() => wentLive(other), () => {});
+  }
+  // The button is hidden now: keep the keyboard where it was, on this widget's status.
+  const text = ctl.root.querySelector("[data-status-text]");
+  text.tabIndex = -1;
+  text.focus();
+}
+
+function retryButton(ctl) {
+  let button = ctl.root.querySelector("[data-retry]");
+  if (!button) {
+    button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button widget-retry";
+    button.dataset.retry = "";
+    button.textContent = "Try again";
+    button.addEventListener("click", () => retryRuntime(ctl));
+    ctl.root.querySelector("[data-status]").append(button);
+  }
+  return button;
 }
 
 // The runtime arrived after the start timeout had already reported a failure. It goes live after
@@ -115,6 +215,12 @@ function showStatus(ctl) {
     text.textContent = `The live calculator could not start (${runtime.message}). The result shown was computed ` +
       "when this page was built, for the default inputs; your own inputs have not been used.";
   }
+  const failed = runtime.state === "failed";
+  if (failed) ctl.root.setAttribute("data-runtime-failure", runtime.kind);
+  else ctl.root.removeAttribute("data-runtime-failure");
+  // Only while it can help (the theme's button style would override a `hidden` attribute).
+  if (failed) retryButton(ctl);
+  else ctl.root.querySelector("[data-retry]")?.remove();
 }
 
 // --- widgets -------------------------------------------------------------------------------------
