@@ -257,17 +257,10 @@ def test_liquidation_fill_and_read(calc):
     assert all(ids and ids[0] == name for name, ids in snap["described"].items()), snap["described"]
     percent = page.evaluate(f"() => [...document.querySelectorAll('{LIQ} [data-unit=percent]')].map((e) => e.name)")
     assert set(percent) == {f.name for f in liquidation.FIELDS if f.percent}
-    # The address follows the inputs once typing pauses (widgets.mjs URL_SETTLE_MS).
-    wait_until(
-        lambda: scenario(page).get("leverage") == "25", BOOT_MS / 1000, message="the address to carry the inputs"
-    )
-    assert scenario(page) == {
-        "venue": "okx",
-        "side": "short",
-        "leverage": "25",
-        "contract": "inverse",
-        "taker_fee_rate": "0.05",
-    }
+    # The address follows the inputs once typing pauses (widgets.mjs URL_SETTLE_MS): wait for it to
+    # carry them all; a wrong address never settles and fails the wait.
+    carried = {"venue": "okx", "side": "short", "leverage": "25", "contract": "inverse", "taker_fee_rate": "0.05"}
+    wait_until(lambda: scenario(page) == carried, BOOT_MS / 1000, message=f"the address to carry {carried}")
     assert_quiet(calc.watch)
 
 
@@ -821,14 +814,9 @@ def test_shared_link_round_trip(calc):
     expected = cpython("liquidation", values)
     assert expected["ok"], expected
     first = wait_for_result(page, "liquidation", expected["html"])
-    wait_until(
-        lambda: scenario(page).get("funding_paid") == "0.0001",
-        BOOT_MS / 1000,
-        message="the address to carry the inputs",
-    )
-    assert scenario(page) == {
-        name: value for name, value in values.items() if value != liquidation.WIDGET.defaults()[name]
-    }
+    carried = {name: value for name, value in values.items() if value != liquidation.WIDGET.defaults()[name]}
+    assert carried.get("funding_paid") == "0.0001"
+    wait_until(lambda: scenario(page) == carried, BOOT_MS / 1000, message=f"the address to carry {carried}")
     link = page.evaluate("location.href")
 
     watch = Watch()
