@@ -62,7 +62,7 @@ serve: site
 	$(PY) tools/serve.py --dir site --port 8000
 
 # Site benchmarks (build, calculator start, recalculation, bytes, Lighthouse, engine): prints a
-# table and writes bench/results.json (not committed). About 15 minutes; see bench/__init__.py.
+# table and writes bench/results.json (not committed). About 16 minutes; see bench/__init__.py.
 bench: install chromium
 	$(PY) -m bench
 

@@ -4,8 +4,8 @@ Builds its own copy of the site into a temporary folder, serves it with tools/se
 measures, all in one run on this machine:
 
 - build.py      `mkdocs build` time, and its ratio to a plain Material build of the same Markdown
-- browser.py    calculator start (cold and warm) against a bare Pyodide floor, recalculation
-                latency, transferred bytes
+- browser.py    calculator start (cold and warm) against the stock Pyodide floor, unthrottled and
+                under a phone profile (throttle.py), recalculation latency, bytes on the wire
 - lighthouse.py Lighthouse performance, accessibility and total blocking time for every page
 - engine.py     the engine benchmark (also `python -m bench.engine`)
 

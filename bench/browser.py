@@ -2,12 +2,14 @@
 
 - start:  navigation start to the first live (Pyodide-computed) result on calculators/, read from
           window.__ahamirror.firstLiveMs; cold = fresh browser context, warm = a second navigation
-          in the same context once the service worker is active. The bare floor (floor.py) runs
-          in the same conditions, alternating with the site run by run.
-- recalc: input event to the updated result in the DOM, for every widget that recomputes as the
-          visitor types (liquidation, ladder, quick check, steps, lending: `recalc_kinds`), timed in
-          the page (performance.now() at dispatch, a MutationObserver on the result section).
-- bytes:  every response body, gzipped here at level 6 (the local server does not compress).
+          in the same context once the service worker is active. The stock floor (floor.py) runs
+          in the same conditions, alternating with the site run by run. Unthrottled, and under the
+          phone profile (PHONE: bench/throttle.py's CPU duty cycle and DevTools' network emulation).
+- recalc: input event to the updated result in the DOM on every widget that recomputes as you
+          type, timed in the page (performance.now() at dispatch, a MutationObserver on the result
+          section), with the page's own split of each answer (worker, messaging, page).
+- bytes:  bytes on the wire (bodies as the server encoded them) by the first live result, on a host
+          that serves the precompressed brotli siblings and on one that only gzips on the fly.
 
 Pages run under the site's CSP, so everything in the page goes through page.evaluate with a
 function, and waits are selectors (never wait_for_function strings).
