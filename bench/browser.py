@@ -15,6 +15,7 @@ Pages run under the site's CSP, so everything in the page goes through page.eval
 function, and waits are selectors (never wait_for_function strings).
 """
 
+import contextlib
 import statistics
 import time
 from dataclasses import dataclass
@@ -344,7 +345,7 @@ def cpu_figures(browser, base: str, profile: Profile, runs: int = 3, log=print) 
             context = browser.new_context()
             try:
                 page = context.new_page()
-                with profile.cpu() if throttled else throttle.CpuThrottle(TAG, 1):
+                with profile.cpu() if throttled else contextlib.nullcontext():
                     page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
                     page.wait_for_selector("body[data-done]", state="attached", timeout=TIMEOUT_MS)
                     spin = page.evaluate("() => window.__spin")

@@ -292,3 +292,20 @@ def journal_storage(page) -> dict:
     """The stored journal, parsed: {"schema": ..., "entries": [...]}."""
     text = page.evaluate("(key) => localStorage.getItem(key)", JOURNAL_KEY)
     return json.loads(text) if text else {}
+
+
+# The widgets start their runtime when the browser is first idle after load. Tests that must act
+# before it starts (scan the page as built, shorten the start budget) add this init script: the
+# pages' idle callbacks are held until `release_idle(page)`, which runs exactly what the page
+# queued (nothing else changes).
+HOLD_IDLE = """(() => {
+  const held = [];
+  window.requestIdleCallback = (callback) => { held.push(callback); return held.length; };
+  window.cancelIdleCallback = () => {};
+  window.__releaseIdle = () =>
+    held.splice(0).forEach((callback) => callback({ didTimeout: true, timeRemaining: () => 0 }));
+})();"""
+
+
+def release_idle(page) -> None:
+    page.evaluate("() => window.__releaseIdle()")

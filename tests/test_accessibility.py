@@ -27,6 +27,8 @@ import pytest
 from calculators.web import api, journal, liquidation, pause, registry
 from sitebuild.layout import BOOT_BUDGET_MS as BOOT_MS
 
+from .browser_support import HOLD_IDLE, release_idle
+
 pytestmark = pytest.mark.browser
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -34,16 +36,6 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCHEMES = {"light": "default", "dark": "slate"}  # emulated prefers-color-scheme -> Material scheme
 JOURNAL_KEY = journal.STORAGE_KEY
 
-# The widgets start their runtime when the browser is first idle after load. The scans "before
-# the runtime starts" must not race a 2-5 s boot, so the pages' idle callbacks are held until the
-# test releases them; released, they run exactly what the page queued (nothing else changes).
-HOLD_IDLE = """(() => {
-  const held = [];
-  window.requestIdleCallback = (callback) => { held.push(callback); return held.length; };
-  window.cancelIdleCallback = () => {};
-  window.__a11yReleaseIdle = () =>
-    held.splice(0).forEach((callback) => callback({ didTimeout: true, timeRemaining: () => 0 }));
-})();"""
 
 AXE_RUN = "async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))"
 
@@ -214,7 +206,7 @@ def test_axe_widget_states(browser, origin, widget_pages, axe_source, scheme):
             open_more_inputs(page)
             problems += axe_scan(page, axe_source, f"{where} (More inputs open, runtime not started)")
 
-            page.evaluate("() => window.__a11yReleaseIdle()")
+            release_idle(page)
             if "pause" in kinds:
                 page.wait_for_selector('[data-widget="pause"] [data-journal] li[data-entry-id]', timeout=BOOT_MS)
                 field = page.locator("#pause-wrong_if")
@@ -495,7 +487,7 @@ def test_keyboard_calculators(browser, origin, widget_pages, axe_source):
     try:
         kinds = widget_pages["calculators/"]
         page.goto(f"{origin}/calculators/", wait_until="load")
-        page.evaluate("() => window.__a11yReleaseIdle()")
+        release_idle(page)
         wait_live(page, kinds)  # the walk then sees the controls that stay (the ladder is re-rendered live)
         check_tab_order(page, kinds)
         check_names(page, axe_source, kinds)
@@ -519,7 +511,7 @@ def test_keyboard_pause_protocol(browser, origin, axe_source):
     page = context.new_page()
     try:
         page.goto(f"{origin}/pause-protocol/", wait_until="load")
-        page.evaluate("() => window.__a11yReleaseIdle()")
+        release_idle(page)
         entries = page.locator('[data-widget="pause"] [data-journal] li[data-entry-id]')
         entries.first.wait_for(timeout=BOOT_MS)  # the journal is loaded: its Delete buttons exist
         steps, _ = check_tab_order(page, ("pause",))
@@ -584,7 +576,7 @@ def test_keyboard_other_widget_pages(browser, origin, widget_pages, axe_source, 
     try:
         kinds = widget_pages[path]
         page.goto(f"{origin}/{path}", wait_until="load")
-        page.evaluate("() => window.__a11yReleaseIdle()")
+        release_idle(page)
         wait_live(page, kinds)
         check_tab_order(page, kinds)
         check_names(page, axe_source, kinds)

@@ -4,6 +4,7 @@ Every sibling must decode to exactly its file (a host sends it in place of the f
 the promised margin, and disappear when the file no longer earns one. Brotli is decoded by Node's
 zlib, an implementation independent of the encoder's settings."""
 
+import base64
 import gzip
 import os
 import pathlib
@@ -20,8 +21,6 @@ DECODE_BROTLI = (
 
 
 def brotli_decode(path: pathlib.Path) -> bytes:
-    import base64
-
     run = subprocess.run(["node", "-e", DECODE_BROTLI, str(path)], capture_output=True, text=True, check=True)
     return base64.b64decode(run.stdout)
 

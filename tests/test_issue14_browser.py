@@ -12,22 +12,24 @@ from playwright.sync_api import expect
 from calculators.web import liquidation, pause
 from sitebuild import layout
 
-from .browser_support import BOOT_MS, Watch, cpython, live, snapshot, state, wait_for_result, wait_until
+from .browser_support import (
+    BOOT_MS,
+    HOLD_IDLE,
+    Watch,
+    cpython,
+    live,
+    release_idle,
+    snapshot,
+    state,
+    wait_for_result,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
 LIQ = '[data-widget="liquidation"]'
 PAUSE = '[data-widget="pause"]'
 
-# Idle callbacks are held until the test releases them, so the runtime does not start before the
-# test has shortened its start budget (the same hold as tests/test_accessibility.py's).
-HOLD_IDLE = """(() => {
-  const held = [];
-  window.requestIdleCallback = (callback) => { held.push(callback); return held.length; };
-  window.cancelIdleCallback = () => {};
-  window.__issue14ReleaseIdle = () =>
-    held.splice(0).forEach((callback) => callback({ didTimeout: true, timeRemaining: () => 0 }));
-})();"""
 
 SHORT_BUDGET_MS = 1000  # far below any real start: the timeout fires while the wheel is held back
 
@@ -65,7 +67,7 @@ def test_a_runtime_that_arrives_after_the_timeout_goes_live_with_the_current_inp
         "(ms) => document.querySelectorAll('[data-widget]').forEach((root) => { root.dataset.bootBudgetMs = ms; })",
         str(SHORT_BUDGET_MS),
     )
-    page.evaluate("() => window.__issue14ReleaseIdle()")
+    release_idle(page)
     page.wait_for_selector(state("liquidation", "failed"), timeout=BOOT_MS)
     assert f"({layout.RUNTIME_FAILURES['slow']})" in page.locator(f"{LIQ} [data-status-text]").inner_text()
 
