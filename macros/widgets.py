@@ -25,8 +25,49 @@ WAITING = (
 )
 
 
+# The head tag widgets.mjs looks for to start the runtime early (see `early_start_tags`).
+EARLY_START_META = "ahamirror-runtime"
+
+
 class WidgetBuildError(RuntimeError):
     """A widget that cannot be pre-rendered fails the build (strict, like a broken link)."""
+
+
+def _relative(target: str, page_url: str) -> str:
+    """`target` (site-relative) as seen from the page at `page_url`."""
+    base = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
+    return posixpath.relpath(target, base or ".")
+
+
+def _attribute_text(attributes: dict[str, str]) -> str:
+    return " ".join(f'{name}="{html.escape(value)}"' for name, value in attributes.items())
+
+
+def runtime_attributes(page_url: str) -> dict[str, str]:
+    """Where the runtime lives and how long it may take to start, for widgets.mjs; the same on
+    every widget root and on the page's early-start tag (`early_start_tags`)."""
+    return {
+        "data-runtime": f"{_relative(runtime.runtime_dir(), page_url)}/",
+        "data-worker": _relative(layout.WORKER, page_url),
+        "data-lockfile": layout.LOCKFILE,
+        "data-stdlib": layout.STDLIB,
+        "data-sw": _relative(layout.SERVICE_WORKER, page_url),
+        "data-boot-budget-ms": str(layout.BOOT_BUDGET_MS),
+        "data-failures": json.dumps(layout.RUNTIME_FAILURES),  # why it could not start, by kind
+        "data-pages-cache": offline.PAGES_CACHE,
+    }
+
+
+def early_start_tags(page_url: str) -> str:
+    """For the <head> of a page with widgets: the runtime's settings, and widgets.mjs as an async
+    module, so Python starts once the first frame is painted instead of after the whole (long)
+    page is parsed. The same module at the end of <body> (every page, for instant navigation)
+    is the same module instance: a browser evaluates a module URL once."""
+    script = _relative(layout.WIDGETS, page_url)
+    return (
+        f'<meta name="{EARLY_START_META}" {_attribute_text(runtime_attributes(page_url))}>'
+        f'<script type="module" async src="{html.escape(script)}"></script>'
+    )
 
 
 def widget(kind: str, page_url: str) -> str:
@@ -38,11 +79,6 @@ def widget(kind: str, page_url: str) -> str:
     if record.page and page_url != record.page:
         raise WidgetBuildError(f"the {kind} widget lives on {record.page!r} (its links assume it), not {page_url!r}")
     values = record.defaults()
-    base = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
-
-    def rel(target: str) -> str:
-        return posixpath.relpath(target, base or ".")
-
     if record.placeholder is not None:
         result = record.placeholder()
     else:
@@ -62,18 +98,11 @@ def widget(kind: str, page_url: str) -> str:
         "data-widget": kind,
         "data-behaviours": " ".join(record.behaviours),
         "data-follows": " ".join(record.follows),
-        "data-runtime": f"{rel(runtime.runtime_dir())}/",
-        "data-worker": rel(layout.WORKER),
-        "data-lockfile": layout.LOCKFILE,
-        "data-stdlib": layout.STDLIB,
-        "data-sw": rel(layout.SERVICE_WORKER),
-        "data-boot-budget-ms": str(layout.BOOT_BUDGET_MS),
-        "data-failures": json.dumps(layout.RUNTIME_FAILURES),  # why it could not start, by kind
-        "data-pages-cache": offline.PAGES_CACHE,
+        **runtime_attributes(page_url),
     }
     if extra:
         attributes["data-journal-key"] = journal.STORAGE_KEY
-    attrs = " ".join(f'{name}="{html.escape(value)}"' for name, value in attributes.items())
+    attrs = _attribute_text(attributes)
     title = html.escape(record.title)
     return (
         f'<div class="widget" {attrs}>'

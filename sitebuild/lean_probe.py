@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import types
     import zipfile
 
 # Only modules Pyodide's boot has already imported (json, sys) are imported at the top: whatever this
@@ -113,6 +114,11 @@ def compile_stdlib(source_zip: str, members_json: str, target_zip: str, prefix: 
     docstrings, no asserts): docstrings are about a sixth of the standard library's bytecode, every
     visitor downloads them, and nothing the widgets run reads them (the build's second pass,
     `lean.verify`, checks every answer against the stock runtime's).
+
+    It also drops the line tables (`without_lines`): they are about 40 % of what is left once
+    deflated, and they only serve tracebacks and tracing. A traceback still reaches the developer
+    console, with its frames in the standard library shown without a line number; frames in our
+    own package keep theirs (compile_wheel keeps the line tables).
     """
     import zipfile
 
@@ -121,7 +127,7 @@ def compile_stdlib(source_zip: str, members_json: str, target_zip: str, prefix: 
         for member in json.loads(members_json):
             data = source.read(member)
             if member.endswith(".py"):
-                name, data = member[:-3] + ".pyc", _pyc(data, f"{prefix}/{member}", optimize=2)
+                name, data = member[:-3] + ".pyc", _pyc(data, f"{prefix}/{member}", optimize=2, lines=False)
             else:
                 name = member
             _write(target, name, data)
@@ -130,14 +136,14 @@ def compile_stdlib(source_zip: str, members_json: str, target_zip: str, prefix: 
 
 
 def compile_wheel(source_wheel: str, target_wheel: str, install_dir: str) -> str:
-    """Copy a wheel adding `__pycache__/<module>.<tag>.pyc` beside every module, RECORD updated.
+    """Copy a wheel with every module replaced by its bytecode (`module.pyc` where `module.py` was,
+    which Python imports without a source), RECORD updated.
 
-    Keeping the sources makes tracebacks show their lines; the unchecked hash-based .pyc is used
-    without reading the source again, so the import costs no compilation. Compiled like the
-    standard library, without docstrings (the package reads none, and has no assert: input is
-    checked with InputError), so line numbers still match the sources.
+    The import costs no compilation, and the sources (about a third of the wheel) are not
+    downloaded. Compiled like the standard library, without docstrings (the package reads none, and
+    has no assert: input is checked with InputError), but with its line tables: a traceback from
+    our own code names the file and line of each frame, though without the line's text.
     """
-    import importlib.util
     import zipfile
 
     files: dict[str, bytes] = {}
@@ -149,8 +155,7 @@ def compile_wheel(source_wheel: str, target_wheel: str, install_dir: str) -> str
                 continue
             files[name] = source.read(name)
     for name in [n for n in files if n.endswith(".py")]:
-        cached = importlib.util.cache_from_source(name)
-        files[cached] = _pyc(files[name], f"{install_dir}/{name}", optimize=2)
+        files[name[:-3] + ".pyc"] = _pyc(files.pop(name), f"{install_dir}/{name}", optimize=2)
     record = "".join(f"{name},sha256={_digest(data)},{len(data)}\n" for name, data in files.items())
     files[record_name] = (record + f"{record_name},,\n").encode()
     with _writer(target_wheel) as target:
@@ -166,19 +171,39 @@ def magic() -> str:
     return importlib.util.MAGIC_NUMBER.hex()
 
 
-def _pyc(source: bytes, filename: str, optimize: int = 0) -> bytes:
+def _pyc(source: bytes, filename: str, optimize: int = 0, lines: bool = True) -> bytes:
     import importlib.util
     import marshal
 
     # The layout of importlib's own `_code_to_hash_pyc` (PEP 552): magic, flags (0b01: hash-based,
     # not checked against the source), the source's hash, then the marshalled code.
     code = compile(source, filename, "exec", dont_inherit=True, optimize=optimize)
+    if not lines:
+        code = without_lines(code)
     return (
         importlib.util.MAGIC_NUMBER
         + (0b01).to_bytes(4, "little")
         + importlib.util.source_hash(source)
         + marshal.dumps(code)
     )
+
+
+def without_lines(code: "types.CodeType") -> "types.CodeType":
+    """`code` and every code object inside it with a line table that gives no location for any
+    instruction (frame.f_lineno is None). The table is the compiler's own form for instructions
+    that have no location (CPython's Objects/locations.md: an entry is one byte, 0x80 | 15 << 3 |
+    (units - 1), covering up to 8 code units), so tracebacks and co_positions() keep working. An
+    empty table would not: traceback.format_exception fails on it. Nothing else changes: the
+    exception tables that drive try/except are kept."""
+    import types
+
+    units = len(code.co_code) // 2
+    table = bytes(0x80 | _NO_LOCATION << 3 | (min(8, units - done) - 1) for done in range(0, units, 8))
+    constants = tuple(without_lines(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_linetable=table, co_consts=constants)
+
+
+_NO_LOCATION = 15  # PY_CODE_LOCATION_INFO_NONE
 
 
 def _writer(path: str) -> "zipfile.ZipFile":

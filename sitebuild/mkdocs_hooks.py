@@ -45,5 +45,15 @@ def on_files(files, config):
     return files
 
 
+def on_post_page(output, page, config):
+    # A page with widgets starts its runtime early: widgets.mjs and the runtime's settings go into
+    # its <head> (macros/widgets.py `early_start_tags`); every other page is left as it is.
+    if 'data-widget="' not in output:
+        return output
+    widgets = importlib.import_module("macros.widgets")
+    head_end = output.index("</head>")
+    return output[:head_end] + widgets.early_start_tags(page.url) + output[head_end:]
+
+
 def on_post_build(config):
     importlib.import_module("sitebuild").post_build(config["site_dir"], config["site_url"])

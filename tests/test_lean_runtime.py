@@ -5,9 +5,11 @@ Tests that need Node boot Pyodide (a few seconds each); the rest read the built 
 
 import ast
 import json
+import marshal
 import pathlib
 import shutil
 import sys
+import traceback
 import zipfile
 
 import pytest
@@ -102,24 +104,65 @@ def test_trimmed_zip_holds_every_module_the_package_and_the_boot_import(built_si
             assert "/".join(name.split("/")[:depth]) + "/__init__.pyc" in names, name
 
 
-def test_wheel_ships_bytecode_beside_every_module(built_site):
+def test_wheel_ships_bytecode_in_place_of_every_module(built_site):
     lock = json.loads(published(built_site, layout.LOCKFILE).read_text())
     wheel = published(built_site, lock["packages"]["calculators"]["file_name"])
-    with zipfile.ZipFile(wheel) as archive:
-        names = set(archive.namelist())
-        sources = {n for n in names if n.endswith(".py")}
-        major, minor = python_version()
-        for source in sources:
-            folder, _, module = source.rpartition("/")
-            cached = f"{folder}/__pycache__/{module[:-3]}.cpython-{major}{minor}.pyc"
-            assert cached in names, cached
-            assert pyc_magic(archive.read(cached)) in magic_range((major, minor))
-        record = archive.read(next(n for n in names if n.endswith(".dist-info/RECORD"))).decode()
-    assert {line.split(",")[0] for line in record.splitlines()} == names
-    # Sources kept (tracebacks show their lines): exactly the package's modules, as wheel.py ships them.
-    assert sources == {p.relative_to(ROOT).as_posix() for p in (ROOT / "calculators").rglob("*.py")} - {
+    shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / "calculators").rglob("*.py")} - {
         "calculators/__main__.py"
     }
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        # Sourceless: each module as `module.pyc` where `module.py` was, and no source downloaded.
+        assert not {n for n in names if n.endswith(".py")}
+        assert {n for n in names if n.endswith(".pyc")} == {source[:-3] + ".pyc" for source in shipped}
+        for source in shipped:
+            assert pyc_magic(archive.read(source[:-3] + ".pyc")) in magic_range(python_version())
+        record = archive.read(next(n for n in names if n.endswith(".dist-info/RECORD"))).decode()
+    assert {line.split(",")[0] for line in record.splitlines()} == names
+
+
+SAMPLE = """
+def outer(values):
+    def inner(v):
+        try:
+            return 10 // v
+        except ZeroDivisionError:
+            return None
+    total = [inner(v) for v in values]
+    return total, sum(x for x in total if x is not None)
+
+def fails():
+    return {}["missing"]
+"""
+
+
+def test_code_without_line_tables_behaves_the_same_and_still_gives_a_traceback():
+    kept = compile(SAMPLE, "sample.py", "exec")
+    stripped = lean_probe.without_lines(kept)
+    with_lines, without = {}, {}
+    exec(kept, with_lines)
+    exec(stripped, without)
+    # Same behaviour, exception handling included (the exception tables are kept).
+    assert without["outer"]([1, 0, 5, -3]) == with_lines["outer"]([1, 0, 5, -3]) == ([10, None, 2, -4], 8)
+
+    # Every nested code object lost its table; names and the rest are unchanged.
+    def codes(code):
+        yield code
+        for const in code.co_consts:
+            if hasattr(const, "co_code"):
+                yield from codes(const)
+
+    assert all({position[0] for position in c.co_positions()} == {None} for c in codes(stripped))
+    assert [c.co_qualname for c in codes(stripped)] == [c.co_qualname for c in codes(kept)]
+    assert len(marshal.dumps(stripped)) < len(marshal.dumps(kept))
+    # A traceback still names the function and file, with no line number.
+    try:
+        without["fails"]()
+    except KeyError as error:
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        text = "".join(traceback.format_exception(error))
+    assert (frame.name, frame.filename, frame.lineno) == ("fails", "sample.py", None)
+    assert 'File "sample.py"' in text and "in fails" in text and "KeyError: 'missing'" in text
 
 
 def test_worker_boots_on_the_lean_stdlib_and_preloads_the_wheel():

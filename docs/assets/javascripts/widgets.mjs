@@ -703,6 +703,21 @@ function journalStatus(ctl, text) {
   ctl.root.querySelector("[data-journal-status]").textContent = text;
 }
 
-if (typeof document$ !== "undefined") document$.subscribe(bindAll);  // Material: every page view
-else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", bindAll);
-else bindAll();
+// A page with widgets loads this module early, from its <head>, beside a <meta> carrying the runtime's
+// settings (macros/widgets.py early_start_tags): the runtime then starts while the rest of a long
+// page is still being parsed, instead of after all of it. The worker boots in its own thread; here it
+// costs one short task, run at the first idle moment or within EARLY_START_MS (the parser of a long
+// page leaves no idle time, and it paints no frame to wait for until it yields).
+const EARLY_START_MS = 50;
+const earlyStart = document.querySelector("meta[data-worker]");
+if (earlyStart && "requestIdleCallback" in window) requestIdleCallback(() => startRuntime(earlyStart), { timeout: EARLY_START_MS });
+else if (earlyStart) setTimeout(() => startRuntime(earlyStart), EARLY_START_MS);
+
+// Widgets are bound on every page view: Material's document$ (instant navigation) once its bundle
+// has run, which is after this module when it was loaded early from the <head>.
+function bindEveryPageView() {
+  if (typeof document$ !== "undefined") document$.subscribe(bindAll);
+  else bindAll();
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", bindEveryPageView);
+else bindEveryPageView();
