@@ -11,6 +11,7 @@ import shutil
 import sys
 import traceback
 import zipfile
+from typing import Any
 
 import pytest
 
@@ -139,7 +140,8 @@ def fails():
 def test_code_without_line_tables_behaves_the_same_and_still_gives_a_traceback():
     kept = compile(SAMPLE, "sample.py", "exec")
     stripped = lean_probe.without_lines(kept)
-    with_lines, without = {}, {}
+    with_lines: dict[str, Any] = {}
+    without: dict[str, Any] = {}
     exec(kept, with_lines)
     exec(stripped, without)
     # Same behaviour, exception handling included (the exception tables are kept).
