@@ -263,7 +263,7 @@ def start_figures(browser, base: str, runs: int = 5, profile: Profile = UNTHROTT
             "  of which: navigation to worker request",
             "ms",
             col("site_cold", "worker"),
-            note="the widgets start the runtime in requestIdleCallback after the load event",
+            note="widget pages start the runtime from their <head>, at the first idle moment or within 50 ms",
         ),
         Figure(
             key + "site_cold_after_worker",
