@@ -147,6 +147,7 @@ raw_inputs = st.one_of(
     st.booleans(),
     st.integers(min_value=-(10**400), max_value=10**400),
     st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, -1.0, math.inf, -math.inf, math.nan]),
     st.sampled_from(["60000", " 0.4 ", "30", "-1", "", "abc", "1e999"]),
     st.text(max_size=4),
 )
@@ -159,10 +160,23 @@ def _outcome(call):
         return ("InputError", error.field, error.message)
 
 
-@given(entry=raw_inputs, levels=st.lists(raw_inputs, min_size=1, max_size=6), sigma=raw_inputs, days=raw_inputs)
+@given(
+    entry=st.one_of(positive_floats, raw_inputs),
+    levels=st.lists(raw_inputs, min_size=1, max_size=6),
+    sigma=st.one_of(valid_sigmas, raw_inputs),
+    days=st.one_of(valid_days, raw_inputs),
+)
 def test_many_levels_at_once_refuse_what_one_call_per_level_refuses(entry, levels, sigma, days):
     # At least one level: with none, one call per level checks nothing while the batch still checks
     # the entry, volatility and horizon.
+    assert _outcome(lambda: touch_probabilities(entry, levels, sigma, days)) == _outcome(
+        lambda: [touch_probability(entry, level, sigma, days) for level in levels]
+    )
+
+
+@given(entry=positive_floats, levels=st.lists(raw_inputs, min_size=1, max_size=6), sigma=valid_sigmas, days=valid_days)
+def test_each_level_is_checked_as_one_call_checks_it(entry, levels, sigma, days):
+    # The levels alone faulty (zero, negative, NaN, infinite, words): the same first refusal.
     assert _outcome(lambda: touch_probabilities(entry, levels, sigma, days)) == _outcome(
         lambda: [touch_probability(entry, level, sigma, days) for level in levels]
     )
