@@ -55,6 +55,7 @@ def leverage_ladder(
     notional = quantity * entry if contract == LINEAR else quantity / entry
 
     rows: list[LadderRow] = []
+    overflowed = False
     for lev in checked:
         prices: list[float | None] = []
         for s in (1, -1):
@@ -62,19 +63,24 @@ def leverage_ladder(
             position = _Position(the_venue, s, contract, entry, quantity, margin, 0.0, fee)
             prices.append(_solve(position, rate, 0.0))
         long_price, short_price = prices
+        long_move = None if long_price is None else max(0.0, (entry - long_price) / entry)
+        short_move = None if short_price is None else max(0.0, (short_price - entry) / entry)
+        textbook = 1 / lev - rate
+        # Every number of the row, checked here on the floats rather than through the finished row.
+        overflowed = overflowed or not inputs.finite(lev, long_move, short_move, long_price, short_price, textbook)
         rows.append(
             LadderRow(
                 leverage=lev,
-                long_adverse_move=None if long_price is None else max(0.0, (entry - long_price) / entry),
-                short_adverse_move=None if short_price is None else max(0.0, (short_price - entry) / entry),
+                long_adverse_move=long_move,
+                short_adverse_move=short_move,
                 long_price=long_price,
                 short_price=short_price,
-                textbook_move=1 / lev - rate,
+                textbook_move=textbook,
                 within_venue_cap=lev <= the_venue.max_leverage,
             )
         )
     # Finite inputs can still overflow together (a 1e-300 entry and a subnormal rate): name one.
-    if not all(inputs.finite(*(v for v in row.to_dict().values() if not isinstance(v, bool))) for row in rows):
+    if overflowed:
         raise inputs.out_of_range(
             {"entry_price": entry, "maintenance_margin_rate": rate, "taker_fee_rate": fee, "leverage": max(checked)}
         )

@@ -17,6 +17,7 @@ the charts draw it as the day, week and month bands.
 """
 
 import math
+from collections.abc import Iterable
 
 from . import inputs
 from .engine import LiquidationResult
@@ -25,6 +26,7 @@ from .errors import InputError
 DAYS_PER_YEAR = 365  # crypto trades every day; markets.py annualises on the same calendar
 MAX_ANNUAL_VOLATILITY = 10.0  # 1000 % a year: beyond anything a listed asset shows over a year
 MAX_HORIZON_DAYS = 3650  # ten years: far longer than any leveraged position is held
+_ROOT_TWO = math.sqrt(2)
 
 
 def typical_move(annual_volatility: inputs.Raw, horizon_days: inputs.Raw) -> float:
@@ -32,9 +34,7 @@ def typical_move(annual_volatility: inputs.Raw, horizon_days: inputs.Raw) -> flo
 
     A fraction (0.058 means 5.8 %). A model figure: see the module doc for what it leaves out.
     """
-    sigma = _volatility(annual_volatility)
-    days = _horizon(horizon_days)
-    return sigma * math.sqrt(days / DAYS_PER_YEAR)
+    return _spread(_volatility(annual_volatility), _horizon(horizon_days))
 
 
 def touch_probability(
@@ -52,19 +52,39 @@ def touch_probability(
     same log distance have the same odds. See the module doc: this understates real-world odds.
     """
     entry = inputs.positive("entry_price", entry_price)
-    sigma = _volatility(annual_volatility)
-    days = _horizon(horizon_days)
+    spread = _spread(_volatility(annual_volatility), _horizon(horizon_days))
     if level is None:
         return None
-    target = inputs.positive("level", level)
+    return _touch(math.log(entry), inputs.positive("level", level), spread)
+
+
+def touch_probabilities(
+    entry_price: inputs.Raw,
+    levels: Iterable[inputs.Raw],
+    annual_volatility: inputs.Raw,
+    horizon_days: inputs.Raw,
+) -> list[float | None]:
+    """`touch_probability` of each of `levels` from one entry, in order (None for a None level).
+
+    The entry, volatility and horizon are checked once for all levels, not once per level: the
+    ladder asks for 200 levels on every keystroke. Each level is still checked, and the first bad
+    one raises InputError("level") as `touch_probability` would.
+    """
+    entry = inputs.positive("entry_price", entry_price)
+    spread = _spread(_volatility(annual_volatility), _horizon(horizon_days))
+    log_entry = math.log(entry)
+    return [None if level is None else _touch(log_entry, _level(level), spread) for level in levels]
+
+
+def _touch(log_entry: float, target: float, spread: float) -> float:
+    """The formula, on checked numbers: `log_entry` is ln(entry), `target` a positive finite level."""
     # Difference of logs, not log of the ratio: the ratio of two extreme floats can overflow.
-    distance = abs(math.log(target) - math.log(entry))
-    spread = typical_move(sigma, days)
+    distance = abs(math.log(target) - log_entry)
     if spread == 0:  # subnormal inputs underflow; the limit as the window shrinks to nothing
         return 1.0 if distance == 0 else 0.0
     z = distance / spread  # may be inf for a vanishing spread: erfc(inf) is 0
     # 2 * Phi(-z) = erfc(z / sqrt(2)); erfc keeps its precision far out in the tail.
-    return _stable(min(1.0, math.erfc(z / math.sqrt(2))))
+    return _stable(min(1.0, math.erfc(z / _ROOT_TWO)))
 
 
 def liquidation_odds(
@@ -87,6 +107,19 @@ def _stable(probability: float) -> float:
     last bits differ between CPython here and Pyodide in the browser; a model's odds mean nothing past a
     few digits, and rounding makes both Pythons show the same number."""
     return float(f"{probability:.12g}")
+
+
+def _spread(sigma: float, days: float) -> float:
+    """`typical_move` on a checked volatility and horizon."""
+    return sigma * math.sqrt(days / DAYS_PER_YEAR)
+
+
+def _level(value: inputs.Raw) -> float:
+    """A level to touch: a positive finite float passes as it is (what the engine's prices are), anything
+    else goes through the full check, which converts it or raises InputError("level")."""
+    if type(value) is float and 0.0 < value < math.inf:
+        return value
+    return inputs.positive("level", value)
 
 
 def _volatility(value: inputs.Raw) -> float:

@@ -264,6 +264,22 @@ def test_liquidation_fill_and_read(calc):
     assert_quiet(calc.watch)
 
 
+def test_ladder_leverage_edit_keeps_the_rows_it_did_not_change(calc):
+    """The ladder's "keep-unchanged" behaviour: after a leverage edit only the two rows whose
+    highlight moved are new elements; the other 98 stay in place, and the result still equals
+    CPython's answer."""
+    page = fresh(calc)
+    rows = f"{LADDER} [data-out=ladder] tbody tr"
+    # A JavaScript property, not an attribute: it marks the elements without changing their markup.
+    page.evaluate(f"() => document.querySelectorAll('{rows}').forEach((r) => {{ r.__kept = true; }})")
+    page.locator(LADDER).locator('[name="leverage"]').fill("37")
+    wait_for_result(page, "ladder", cpython("ladder", snapshot(page, "ladder")["values"])["html"])
+    kept = page.evaluate(
+        f"() => [...document.querySelectorAll('{rows}')].filter((r) => r.__kept).map((r) => +r.dataset.row)"
+    )
+    assert kept == [row for row in range(1, 101) if row not in (10, 37)]
+
+
 def test_ladder_fill_and_read(calc):
     page = fresh(calc)
     widget = page.locator(LADDER)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from calculators import liquidation_price
 from calculators.errors import InputError
-from calculators.odds import liquidation_odds, touch_probability, typical_move
+from calculators.odds import liquidation_odds, touch_probabilities, touch_probability, typical_move
 
 # 2 * Phi(-1), 2 * Phi(-2): the two-sided normal tail beyond 1 and 2 standard deviations, from
 # standard tables (0.31731..., 0.04550...).
@@ -122,6 +122,64 @@ def test_every_float_gives_a_probability_or_an_input_error(entry, level, sigma, 
         assert error.field in {"annual_volatility", "horizon_days"}
         return
     assert p is not None and math.isfinite(p) and 0 <= p <= 1
+
+
+# The per-request path (entry, volatility and horizon checked once for many levels) against the
+# public one-level function: the same figures, and for faulty input the same first error.
+valid_sigmas = st.floats(min_value=5e-324, max_value=10.0)
+valid_days = st.floats(min_value=5e-324, max_value=3650.0)
+
+
+@given(
+    entry=positive_floats,
+    levels=st.lists(st.one_of(st.none(), positive_floats), max_size=40),
+    sigma=valid_sigmas,
+    days=valid_days,
+)
+def test_many_levels_at_once_equal_one_call_per_level(entry, levels, sigma, days):
+    assert touch_probabilities(entry, levels, sigma, days) == [
+        touch_probability(entry, level, sigma, days) for level in levels
+    ]
+
+
+raw_inputs = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, -1.0, math.inf, -math.inf, math.nan]),
+    st.sampled_from(["60000", " 0.4 ", "30", "-1", "", "abc", "1e999"]),
+    st.text(max_size=4),
+)
+
+
+def _outcome(call):
+    try:
+        return call()
+    except InputError as error:
+        return ("InputError", error.field, error.message)
+
+
+@given(
+    entry=st.one_of(positive_floats, raw_inputs),
+    levels=st.lists(raw_inputs, min_size=1, max_size=6),
+    sigma=st.one_of(valid_sigmas, raw_inputs),
+    days=st.one_of(valid_days, raw_inputs),
+)
+def test_many_levels_at_once_refuse_what_one_call_per_level_refuses(entry, levels, sigma, days):
+    # At least one level: with none, one call per level checks nothing while the batch still checks
+    # the entry, volatility and horizon.
+    assert _outcome(lambda: touch_probabilities(entry, levels, sigma, days)) == _outcome(
+        lambda: [touch_probability(entry, level, sigma, days) for level in levels]
+    )
+
+
+@given(entry=positive_floats, levels=st.lists(raw_inputs, min_size=1, max_size=6), sigma=valid_sigmas, days=valid_days)
+def test_each_level_is_checked_as_one_call_checks_it(entry, levels, sigma, days):
+    # The levels alone faulty (zero, negative, NaN, infinite, words): the same first refusal.
+    assert _outcome(lambda: touch_probabilities(entry, levels, sigma, days)) == _outcome(
+        lambda: [touch_probability(entry, level, sigma, days) for level in levels]
+    )
 
 
 ratios = st.floats(min_value=1.001, max_value=50)

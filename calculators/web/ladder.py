@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from .. import formatting as fmt
 from ..errors import InputError
 from ..ladder import LadderRow, leverage_ladder
-from ..odds import touch_probability
+from ..odds import touch_probabilities
 from ..venues import VENUES
 from . import charts, odds_view
 from .form import Field, all_errors, parse
@@ -79,14 +79,11 @@ def _compute_once(values: dict):
     try:
         asset, volatility, horizon = odds_view.take_inputs(kwargs)
         rows = leverage_ladder(range(1, 101), **kwargs)
-        entry = kwargs["entry_price"]
-        odds = [
-            (
-                touch_probability(entry, r.long_price, volatility, horizon),
-                touch_probability(entry, r.short_price, volatility, horizon),
-            )
-            for r in rows
-        ]
+        # One call for all 200 levels (long, short per row): the entry, volatility and horizon are
+        # checked once per request rather than once per level.
+        levels = [price for r in rows for price in (r.long_price, r.short_price)]
+        flat = touch_probabilities(kwargs["entry_price"], levels, volatility, horizon)
+        odds = list(zip(flat[::2], flat[1::2], strict=True))
     except InputError as error:
         return None, {error.field if error.field in {f.name for f in FIELDS} else "_": error.message}
     return Ladder(rows, mine, kwargs, odds, asset, volatility, horizon), {}
@@ -98,18 +95,21 @@ def render_result(ladder: "Ladder") -> str:
     days = f"{ladder.horizon:g} days"
     headers = (*HEADERS, f"Long: odds of a touch within {days}", f"Short: odds of a touch within {days}")
     head = "".join(f'<th scope="col">{h}</th>' for h in headers)
+    texts = [
+        [*cells(row), *(odds_view.odds_text(p) for p in odds)] for row, odds in zip(rows, ladder.odds, strict=True)
+    ]
     body = []
-    for row, odds in zip(rows, ladder.odds, strict=True):
-        marks = []
+    for row, row_texts in zip(rows, _escaped(texts), strict=True):
         if row.leverage == round(mine):
-            marks.append(' class="mine" aria-current="true"')
+            marks = ' class="mine" aria-current="true"'
         elif not row.within_venue_cap:
-            marks.append(' class="beyond-cap"')
-        texts = [*cells(row), *(odds_view.odds_text(p) for p in odds)]
-        cells_html = "".join(f"<td>{html.escape(c)}</td>" for c in texts)
-        if not row.within_venue_cap:  # said in words too, not only by the row's colour
-            cells_html = cells_html.replace("</td>", '<span class="cap-note"> (over the cap)</span></td>', 1)
-        body.append(f'<tr data-row="{int(row.leverage)}"{"".join(marks)}>{cells_html}</tr>')
+            marks = ' class="beyond-cap"'
+        else:
+            marks = ""
+        first, *rest = row_texts
+        cap_note = "" if row.within_venue_cap else _CAP_NOTE  # said in words too, not only by the row's colour
+        cells_html = f"<td>{first}{cap_note}</td><td>" + "</td><td>".join(rest) + "</td>"
+        body.append(f'<tr data-row="{int(row.leverage)}"{marks}>{cells_html}</tr>')
     summary = _mine_line(rows, mine, venue)
     note = (
         f"{venue.name} convention, maintenance {fmt.percent(kwargs['maintenance_margin_rate'])}, taker fee "
@@ -129,6 +129,19 @@ def render_result(ladder: "Ladder") -> str:
         f'<table class="ladder-table" data-out="ladder"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
+
+
+_CAP_NOTE = '<span class="cap-note"> (over the cap)</span>'
+
+
+def _escaped(rows: list[list[str]]) -> list[list[str]]:
+    """`html.escape` of every cell. Escaping works character by character, so when the cells
+    joined come out unchanged (figures and fixed words have nothing to escape) no cell changes: one
+    call per table instead of one per cell."""
+    joined = "".join(text for row in rows for text in row)
+    if html.escape(joined) == joined:
+        return rows
+    return [[html.escape(text) for text in row] for row in rows]
 
 
 def _mine_line(rows, mine, venue) -> str:
@@ -151,7 +164,7 @@ WIDGET = Widget(
     groups=GROUPS,
     compute=lambda values, request: compute(values),
     render=render_result,
-    behaviours=("live-on-start", "scroll-mine"),
+    behaviours=("live-on-start", "scroll-mine", "keep-unchanged"),
     follows=("venue", "asset"),
     suggest=lambda values: {**starting_values(values, FIELDS), **odds_view.suggested_volatility(values)},
     page="calculators/",

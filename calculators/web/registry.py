@@ -33,6 +33,8 @@ BEHAVIOURS = {
     "timed": "count the pause from the first answer; submit saves the verdict to the journal",
     "journal": "the journal list with its export, import and delete buttons",
     "scroll-mine": "scroll the visitor's own row (tr.mine) into view inside its table box",
+    "keep-unchanged": "update the result in place, keeping the nodes whose markup did not change (the ladder's "
+    "hundred rows: a leverage edit restyles two of them, not all)",
 }
 
 

@@ -326,7 +326,8 @@ async function recalc(ctl, options = {}) {
     // answers follow an edit and nearly always differ, so they skip the comparison (a parse and a serialisation
     // of the whole result, charts included, on every keystroke).
     const firstLive = result.dataset.source !== "live";
-    if (!firstLive || !sameMarkup(result, response.html)) result.innerHTML = response.html;
+    if (!firstLive && ctl.does.has("keep-unchanged")) keepUnchanged(result, response.html);
+    else if (!firstLive || !sameMarkup(result, response.html)) result.innerHTML = response.html;
     result.dataset.source = "live";
     result.classList.remove("stale");
     if (ctl.does.has("scroll-mine")) showMyRow(result);
@@ -361,6 +362,34 @@ const parser = document.createElement("template");
 function sameMarkup(element, html) {
   parser.innerHTML = html;  // inert: a template's content is parsed, never rendered or run
   return parser.innerHTML === element.innerHTML;
+}
+
+function keepUnchanged(element, html) {
+  // The same markup, put in place node by node: a node equal to the one already there (same tag,
+  // attributes and content) stays, so after a leverage edit the browser restyles and lays out the
+  // two ladder rows whose highlight moved, not all hundred. No values are read or computed here.
+  parser.innerHTML = html;
+  morph(element, parser.content);
+}
+
+function morph(target, source) {
+  const olds = [...target.childNodes], news = [...source.childNodes];
+  if (olds.length !== news.length) {
+    target.replaceChildren(...news);
+    return;
+  }
+  news.forEach((node, i) => {
+    const old = olds[i];
+    if (old.isEqualNode(node)) return;
+    if (old.nodeType === Node.ELEMENT_NODE && node.nodeType === Node.ELEMENT_NODE && old.tagName === node.tagName
+        && sameAttributes(old, node)) morph(old, node);
+    else old.replaceWith(node);
+  });
+}
+
+function sameAttributes(a, b) {
+  return a.attributes.length === b.attributes.length
+    && [...a.attributes].every((attribute) => b.getAttribute(attribute.name) === attribute.value);
 }
 
 function showMyRow(result) {
