@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from calculators.odds import touch_probability
 from calculators.venues import VENUES
-from calculators.web import ladder, odds_view
+from calculators.web import charts, ladder, odds_view
 
 venues_and_contracts = st.sampled_from([(key, c) for key, v in VENUES.items() for c in v.contracts])
 
@@ -114,3 +114,18 @@ def test_one_escape_check_per_table_equals_escaping_every_cell(rows):
 @given(rows=st.lists(st.lists(st.sampled_from(["10x", "9.54%", "60,000.00", "—", "none"]), min_size=1), max_size=5))
 def test_cells_with_nothing_to_escape_are_unchanged(rows):
     assert ladder._escaped(rows) == rows
+
+
+def test_a_maintenance_rate_that_leaves_no_long_any_room_is_answered_with_the_table_and_a_sentence():
+    """Algebra: with no fee, a linear long at leverage L has room only while its initial margin 1/L
+    exceeds the maintenance rate m; at m = 50 % that leaves 1x alone, whose liquidation price
+    (1 - 1/L) / (1 - m) of the entry is zero, a price a long never reaches. So no row has a curve
+    point. The inputs are valid: the visitor gets the table and a plain sentence, not a failure."""
+    for venue in ("binance", "okx"):
+        values = {**ladder.WIDGET.defaults(), "venue": venue, "contract": "linear", "taker_fee_rate": "0"}
+        values["maintenance_margin_rate"] = "50"
+        response = ladder.WIDGET.respond(values, {"widget": "ladder"})
+        assert response["ok"], response
+        assert charts.NO_ROOM_NOTE in html.unescape(response["html"])
+        assert "<svg" not in response["html"].split("<table")[0]
+        assert response["html"].count('<tr data-row="') == 100

@@ -917,13 +917,22 @@ def steps_chart(states: Sequence[PositionState], *, id_prefix: str) -> str:
 # --- the ladder sparkline ------------------------------------------------------------------------
 
 
+# In place of the sparkline when no row leaves the long any room (a maintenance rate at or above the
+# initial margin of every leverage listed): a curve of nothing would say less than this sentence.
+NO_ROOM_NOTE = (
+    "No leverage in this ladder leaves a long any room before liquidation at this maintenance rate, "
+    "so there is no curve to draw: the table gives each row."
+)
+
+
 def ladder_sparkline(rows: Sequence[LadderRow], mine: float, *, id_prefix: str) -> str:
     """A small curve of the long's move to liquidation against leverage (log-log, like the leverage
-    curve), with the visitor's leverage marked (its row, or the nearest row when it is not in the list)."""
+    curve), with the visitor's leverage marked (its row, or the nearest row when it is not in the list).
+    Without a single row to draw, the NO_ROOM_NOTE sentence instead."""
     prefix = _check_prefix(id_prefix)
     points = [(r.leverage, r.long_adverse_move or 0.0) for r in rows if _on_log_axis(r.long_adverse_move)]
     if not points:
-        raise InputError("leverages", "The sparkline needs at least one row with a long liquidation price.")
+        return f'<p data-out="no-curve">{html.escape(NO_ROOM_NOTE)}</p>'
     left, right, top, bottom = 8.0, WIDTH - 8.0, 8.0, 84.0
     height = bottom + 4 + LINE + 6
     levs = [p[0] for p in points]
