@@ -32,6 +32,20 @@ def on_config(config):
 _LAST_CHANGED: dict[str, str] = {}
 
 
+def on_pre_build(config):
+    # mkdocs-macros has made the environment the pages render in (its on_config): keep what it compiles.
+    macros = config.plugins.get("macros")
+    if macros is not None:
+        cache = importlib.import_module("sitebuild.templatecache")
+        cache.install_for_strings(macros.env, lambda: macros.page.file.src_uri)
+
+
+@event_priority(100)  # before any template is loaded
+def on_env(env, config, files):
+    # Theme templates, compiled at every build otherwise.
+    return importlib.import_module("sitebuild.templatecache").install(env)
+
+
 def on_pre_page(page, config, files):
     # The sitemap's <lastmod> (MkDocs' update_date) is the page's last commit, not the build date.
     page.update_date = _LAST_CHANGED.get(page.file.src_uri, page.update_date)
