@@ -44,8 +44,8 @@ def post_build(site_dir: str | os.PathLike, site_url: str | None) -> str:
     check_site_url(site_url)
     _write_generated_downloads(site)
     runtime.publish(site)
-    integrity.seal(site)  # rewrites the worker and widgets.mjs: before the service worker hashes them
-    offline.write(site)
+    sealed = integrity.seal(site)  # rewrites the worker and widgets.mjs: before the service worker hashes them
+    offline.write(site, sealed)
     discovery.write_robots(site, site_url)
     notfound.check(site, base_path(site_url))
     return headers.apply(site, base_path(site_url), runtime.runtime_dir(), runtime.RUNTIME_FILES)

@@ -30,7 +30,11 @@ _WORKER_SHA = re.compile(r'^const WORKER_SHA256 = ".*?";  // filled in by sitebu
 
 def sha256_hex(path: pathlib.Path) -> str:
     """The one hasher of the build's published files (the service worker's digests use it too)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_of(path.read_bytes())
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def runtime_files(site: pathlib.Path) -> list[str]:
