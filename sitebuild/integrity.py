@@ -21,6 +21,7 @@ import pathlib
 import re
 
 from . import layout, runtime
+from .files import overwrite
 
 # The placeholders in the sources; `seal` can run again on its own output (the tests re-seal a
 # site whose files they changed), so each pattern also matches a value written before.
@@ -67,4 +68,4 @@ def _substitute(path: pathlib.Path, pattern: re.Pattern, line: str) -> None:
     new, count = pattern.subn(lambda _: line + "  // filled in by sitebuild/integrity.py", text)
     if count != 1:
         raise RuntimeError(f"{path} must hold exactly one line matching {pattern.pattern!r} (found {count})")
-    path.write_text(new, encoding="utf-8")
+    overwrite(path, new)
