@@ -97,12 +97,27 @@ def cache_root() -> pathlib.Path:
     return pathlib.Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE)
 
 
-def bytecode_cache(env: jinja2.Environment) -> jinja2.FileSystemBytecodeCache:
+class _Cache(jinja2.FileSystemBytecodeCache):
+    """A cache that cannot fail a build: an entry it cannot write (read-only node_modules, a folder
+    another build just pruned) only costs the compiling next time."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def bytecode_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
+    """The cache folder for `env`'s settings, or None when it cannot be made."""
     folder = cache_root() / environment_key(env)
-    folder.mkdir(parents=True, exist_ok=True)
-    os.utime(folder)  # its time says when it was last used
-    _prune(folder.parent, keep=folder)
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        os.utime(folder)  # its time says when it was last used
+        _prune(folder.parent, keep=folder)
+    except OSError:
+        return None
+    return _Cache(str(folder))
 
 
 def _prune(root: pathlib.Path, keep: pathlib.Path) -> None:
@@ -127,7 +142,8 @@ def install_for_strings(env: jinja2.Environment, source_name: Callable[[], str])
     matches the source.
     """
     cache = install(env).bytecode_cache
-    assert cache is not None
+    if cache is None:
+        return env
     compile_and_wrap = env.from_string
 
     def from_string(source, globals=None, template_class=None):

@@ -2,6 +2,7 @@
 source they were not compiled from: a changed template, page or compile-time setting is recompiled."""
 
 import importlib.util
+import shutil
 import sys
 
 import jinja2
@@ -129,3 +130,20 @@ def test_old_environments_are_pruned(cache_in_tmp):
     for start in range(templatecache.KEEP_FOLDERS + 3):
         templatecache.bytecode_cache(jinja2.Environment(variable_start_string=f"<{start}<"))
     assert len([p for p in cache_in_tmp.iterdir() if p.is_dir()]) <= templatecache.KEEP_FOLDERS
+
+
+def test_a_cache_that_cannot_be_written_only_costs_the_compiling(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv(templatecache.CACHE_ENV, str(blocker))  # mkdir inside a file fails
+    (tmp_path / "page.html").write_text("<p>{{ 1 + 1 }}</p>")
+    assert _theme_env(tmp_path).get_template("page.html").render() == "<p>2</p>"
+    assert _pages_env(["index.md"]).from_string("{{ double(2) }}").render() == "4"
+
+
+def test_a_folder_pruned_by_another_build_does_not_fail_this_one(tmp_path, cache_in_tmp):
+    (tmp_path / "page.html").write_text("<p>{{ 2 + 2 }}</p>")
+    env = _theme_env(tmp_path)
+    for folder in cache_in_tmp.iterdir():
+        shutil.rmtree(folder)
+    assert env.get_template("page.html").render() == "<p>4</p>"
