@@ -2,6 +2,7 @@
 the tests, and states its assumptions right above it."""
 
 import csv
+import functools
 import html
 import io
 
@@ -18,13 +19,22 @@ COMPARISON_FEE = 0.0005  # a common taker fee tier (0.05 %), so fee-reserving ve
 COMPARISON_LEVERAGE = 10
 
 
-def ladder_rows(leverages=range(1, 101)):
-    return calculators.leverage_ladder(
-        leverages,
-        venue=TEACHING.venue,
-        maintenance_margin_rate=TEACHING.maintenance_margin_rate,
-        taker_fee_rate=TEACHING.taker_fee_rate,
-        entry_price=TEACHING.entry_price,
+def ladder_rows(leverages=range(1, 101)) -> tuple:
+    """The teaching ladder. The full table, its CSV and both leverage curves use the same 100 rows:
+    computed once per build (the hooks forget this module at every build, and with it the cache)."""
+    return _teaching_ladder(tuple(leverages))
+
+
+@functools.cache
+def _teaching_ladder(leverages: tuple) -> tuple:
+    return tuple(
+        calculators.leverage_ladder(
+            leverages,
+            venue=TEACHING.venue,
+            maintenance_margin_rate=TEACHING.maintenance_margin_rate,
+            taker_fee_rate=TEACHING.taker_fee_rate,
+            entry_price=TEACHING.entry_price,
+        )
     )
 
 

@@ -18,6 +18,8 @@ import html
 import pathlib
 import re
 
+from .files import overwrite
+
 BASE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'", "'wasm-unsafe-eval'"],
@@ -83,7 +85,7 @@ def inject_meta(site_dir: pathlib.Path, policy: str) -> int:
         at = head.end()
         charset = _CHARSET.match(text, at)  # the charset must stay within the first 1024 bytes
         at = charset.end() if charset else at
-        page.write_text(text[:at] + tag + text[at:], encoding="utf-8")
+        overwrite(page, text[:at] + tag + text[at:])
         count += 1
     return count
 

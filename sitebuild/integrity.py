@@ -21,6 +21,7 @@ import pathlib
 import re
 
 from . import layout, runtime
+from .files import overwrite
 
 # The placeholders in the sources; `seal` can run again on its own output (the tests re-seal a
 # site whose files they changed), so each pattern also matches a value written before.
@@ -30,7 +31,11 @@ _WORKER_SHA = re.compile(r'^const WORKER_SHA256 = ".*?";  // filled in by sitebu
 
 def sha256_hex(path: pathlib.Path) -> str:
     """The one hasher of the build's published files (the service worker's digests use it too)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_of(path.read_bytes())
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def runtime_files(site: pathlib.Path) -> list[str]:
@@ -63,4 +68,4 @@ def _substitute(path: pathlib.Path, pattern: re.Pattern, line: str) -> None:
     new, count = pattern.subn(lambda _: line + "  // filled in by sitebuild/integrity.py", text)
     if count != 1:
         raise RuntimeError(f"{path} must hold exactly one line matching {pattern.pattern!r} (found {count})")
-    path.write_text(new, encoding="utf-8")
+    overwrite(path, new)

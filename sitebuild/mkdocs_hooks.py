@@ -20,6 +20,8 @@ def on_config(config):
     # MkDocs restores sys.path after loading this file, so the project root is added here, per build.
     if ROOT not in sys.path:
         sys.path.insert(0, ROOT)
+    # Compiled project modules kept in node_modules/.cache when Python may not write __pycache__.
+    importlib.import_module("sitebuild.bytecode").install(PROJECT_PACKAGES)
     # `mkdocs serve` rebuilds in the same process, and MkDocs loads this file only once: forget the
     # project's modules at every build so an edit to calculators/, macros/ or sitebuild/ is used.
     for name in [n for n in sys.modules if n.split(".")[0] in PROJECT_PACKAGES]:
@@ -30,6 +32,20 @@ def on_config(config):
 
 
 _LAST_CHANGED: dict[str, str] = {}
+
+
+def on_pre_build(config):
+    # mkdocs-macros has made the environment the pages render in (its on_config): keep what it compiles.
+    macros = config.plugins.get("macros")
+    if macros is not None:
+        cache = importlib.import_module("sitebuild.templatecache")
+        cache.install_for_strings(macros.env, lambda: macros.page.file.src_uri)
+
+
+@event_priority(100)  # before any template is loaded
+def on_env(env, config, files):
+    # Theme templates, compiled at every build otherwise.
+    return importlib.import_module("sitebuild.templatecache").install(env)
 
 
 def on_pre_page(page, config, files):

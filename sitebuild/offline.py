@@ -19,11 +19,20 @@ RUNTIME_CACHE_PREFIX = "ahamirror-runtime-"
 
 
 def fingerprint(site: pathlib.Path, files) -> str:
-    digest = hashlib.sha256()
+    return _fingerprint_and_digests(site, files, {})[0]
+
+
+def _fingerprint_and_digests(site: pathlib.Path, files, known: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The version (over every file's name and bytes) and each file's sha256, reading each file once
+    and hashing it only where `known` lacks its sha256: the runtime is 12 MB and this runs at every build."""
+    version = hashlib.sha256()
+    digests = {}
     for rel in files:
-        digest.update(rel.encode())
-        digest.update((site / rel).read_bytes())
-    return digest.hexdigest()[:16]
+        data = (site / rel).read_bytes()
+        version.update(rel.encode())
+        version.update(data)
+        digests[rel] = known.get(rel) or integrity.sha256_of(data)
+    return version.hexdigest()[:16], digests
 
 
 def precache_list(site: pathlib.Path) -> list[str]:
@@ -33,14 +42,15 @@ def precache_list(site: pathlib.Path) -> list[str]:
     return files + [layout.WORKER, layout.WIDGETS]
 
 
-def write(site_dir: str | pathlib.Path) -> str:
-    """Write the service worker; returns its version (the fingerprint)."""
+def write(site_dir: str | pathlib.Path, sealed: dict[str, dict] | None = None) -> str:
+    """Write the service worker; returns its version (the fingerprint). `sealed` is what
+    `integrity.seal` just returned: the runtime files' sha256, not computed twice (seal leaves them as they are)."""
     site = pathlib.Path(site_dir)
-    precache = precache_list(site)
-    version = fingerprint(site, precache)
+    folder = runtime.runtime_dir()
+    known = {f"{folder}/{name}": entry["sha256"] for name, entry in (sealed or {}).items()}
     # Each file's sha256, checked by the worker before it caches the file: a deploy that published the
     # new worker before the new wheel cannot leave an old wheel cached beside a new lockfile.
-    digests = {rel: integrity.sha256_hex(site / rel) for rel in precache}
+    version, digests = _fingerprint_and_digests(site, precache_list(site), known)
     source = (
         TEMPLATE.read_text()
         .replace("__VERSION__", json.dumps(version))
