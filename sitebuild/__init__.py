@@ -17,6 +17,8 @@ import os
 import pathlib
 from urllib.parse import urlsplit
 
+from . import discovery, headers, integrity, notfound, offline, runtime
+
 DEPLOY_FLAG = "AHAMIRROR_DEPLOY"  # set by `make deploy-site`: a deploy must name its address
 
 
@@ -38,10 +40,6 @@ def check_site_url(site_url: str | None) -> None:
 def post_build(site_dir: str | os.PathLike, site_url: str | None) -> str:
     """Publish the runtime, write the service worker and robots.txt, then the policy (last: it
     hashes the inline scripts of every page written before it). Returns the policy."""
-    # Imported here, not at the top: MkDocs' hook imports sitebuild.lastmod and sitebuild.bytecode long
-    # before the pages are written, and neither needs the rest.
-    from . import discovery, headers, integrity, notfound, offline, runtime
-
     site = pathlib.Path(site_dir)
     check_site_url(site_url)
     _write_generated_downloads(site)

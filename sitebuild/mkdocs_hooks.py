@@ -20,8 +20,6 @@ def on_config(config):
     # MkDocs restores sys.path after loading this file, so the project root is added here, per build.
     if ROOT not in sys.path:
         sys.path.insert(0, ROOT)
-    # Compiled project modules kept in node_modules/.cache when Python may not write __pycache__.
-    importlib.import_module("sitebuild.bytecode").install(PROJECT_PACKAGES)
     # `mkdocs serve` rebuilds in the same process, and MkDocs loads this file only once: forget the
     # project's modules at every build so an edit to calculators/, macros/ or sitebuild/ is used.
     for name in [n for n in sys.modules if n.split(".")[0] in PROJECT_PACKAGES]:
