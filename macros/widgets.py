@@ -8,6 +8,7 @@ a widget arrives here as data attributes; widgets.mjs has no per-widget branches
 
 import html
 import json
+import pathlib
 import posixpath
 
 from calculators.web import journal, registry
@@ -25,8 +26,11 @@ WAITING = (
 )
 
 
-# The head tag widgets.mjs looks for to start the runtime early (see `early_start_tags`).
+# The head tag that carries the runtime's settings for the early start (see `early_start_tags`).
 EARLY_START_META = "ahamirror-runtime"
+EARLY_START_SCRIPT = (pathlib.Path(__file__).resolve().parent.parent / "sitebuild" / "early_start.js").read_text(
+    encoding="utf-8"
+)
 
 
 class WidgetBuildError(RuntimeError):
@@ -59,13 +63,15 @@ def runtime_attributes(page_url: str) -> dict[str, str]:
 
 
 def early_start_tags(page_url: str) -> str:
-    """For the <head> of a page with widgets: the runtime's settings, and widgets.mjs as an async
-    module, so Python starts once the first frame is painted instead of after the whole (long)
-    page is parsed. The same module at the end of <body> (every page, for instant navigation)
-    is the same module instance: a browser evaluates a module URL once."""
+    """For the <head> of a page with widgets: the runtime's settings, the inline script that starts
+    the worker with them while the rest of the (long) page is parsed (sitebuild/early_start.js), and
+    widgets.mjs as an async module, so it takes the worker over early. The same module at the end
+    of <body> (every page, for instant navigation) is the same module instance: a browser evaluates
+    a module URL once. The inline script's sha256 reaches the Content-Security-Policy like any other."""
     script = _relative(layout.WIDGETS, page_url)
     return (
         f'<meta name="{EARLY_START_META}" {_attribute_text(runtime_attributes(page_url))}>'
+        f"<script>{EARLY_START_SCRIPT}</script>"
         f'<script type="module" async src="{html.escape(script)}"></script>'
     )
 

@@ -299,6 +299,9 @@ def journal_storage(page) -> dict:
 # pages' idle callbacks are held until `release_idle(page)`, which runs exactly what the page
 # queued (nothing else changes).
 HOLD_IDLE = """(() => {
+  // No early start from the page's <head> (sitebuild/early_start.js): the runtime starts only from
+  // the widgets' idle callbacks, held here until the test releases them.
+  window.__ahamirrorEarly = { state: "taken", said: [] };
   const held = [];
   window.requestIdleCallback = (callback) => { held.push(callback); return held.length; };
   window.cancelIdleCallback = () => {};

@@ -82,11 +82,12 @@ function startRuntime(root) {
     // worker does not start from the damaged copy that failed before.
     const checked = checkWorker(url, retry ? "reload" : "default");
     checked.then((kind) => kind && fail(kind));
+    const early = takeEarlyWorker(retry);
     (retry ? checked : Promise.resolve("")).then((kind) => {
       if (kind || !current()) return;
-      let worker;
+      let worker = early && early.worker;
       try {
-        worker = new Worker(url, { type: "module" });
+        worker = worker || new Worker(url, { type: "module" });
       } catch (error) {
         console.error("ahamirror: this browser cannot start a module worker", error);
         fail("unsupported");
@@ -128,11 +129,29 @@ function startRuntime(root) {
         event.preventDefault();
         checked.then((kind) => fail(kind || "crashed"));
       };
-      worker.postMessage({ type: "boot", runtime: new URL(root.dataset.runtime, location.href).href, lockfile: root.dataset.lockfile, stdlib: root.dataset.stdlib, retry });
+      // A worker the page's early start made (sitebuild/early_start.js) has its boot message already:
+      // what it said since is handled now, in order, before anything it says next.
+      if (early) early.said.forEach((event) => (event.type === "error" ? worker.onerror(event) : worker.onmessage(event)));
+      else worker.postMessage(bootMessage(root, retry));
     });
   });
   runtime.ready.catch(() => {});
   return runtime.ready;
+}
+
+// What starts the worker (sitebuild/early_start.js sends the same from the page's <head>).
+function bootMessage(root, retry) {
+  return { type: "boot", runtime: new URL(root.dataset.runtime, location.href).href, lockfile: root.dataset.lockfile, stdlib: root.dataset.stdlib, retry };
+}
+
+// The worker the page's inline early start made, if it made one; either way it will not make one
+// after this (a first start here, from a form's focus, can come before its idle callback).
+function takeEarlyWorker(retry) {
+  const early = window.__ahamirrorEarly;
+  if (!early || retry) return null;
+  const started = early.state === "started";
+  early.state = "taken";
+  return started ? early : null;
 }
 
 // "Try again": a new worker, files fetched past the HTTP cache, no page reload. Every widget of the
@@ -731,16 +750,6 @@ async function exportJournal(ctl, format) {
 function journalStatus(ctl, text) {
   ctl.root.querySelector("[data-journal-status]").textContent = text;
 }
-
-// A page with widgets loads this module early, from its <head>, beside a <meta> carrying the runtime's
-// settings (macros/widgets.py early_start_tags): the runtime then starts while the rest of a long
-// page is still being parsed, instead of after all of it. The worker boots in its own thread; here it
-// costs one short task, run at the first idle moment or within EARLY_START_MS (the parser of a long
-// page leaves no idle time, and it paints no frame to wait for until it yields).
-const EARLY_START_MS = 50;
-const earlyStart = document.querySelector("meta[data-worker]");
-if (earlyStart && "requestIdleCallback" in window) requestIdleCallback(() => startRuntime(earlyStart), { timeout: EARLY_START_MS });
-else if (earlyStart) setTimeout(() => startRuntime(earlyStart), EARLY_START_MS);
 
 // Widgets are bound on every page view: Material's document$ (instant navigation) once its bundle
 // has run, which is after this module when it was loaded early from the <head>.
