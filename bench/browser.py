@@ -263,7 +263,7 @@ def start_figures(browser, base: str, runs: int = 5, profile: Profile = UNTHROTT
             "  of which: navigation to worker request",
             "ms",
             col("site_cold", "worker"),
-            note="widget pages start the runtime from their <head>, at the first idle moment or within 50 ms",
+            note="an inline script in the <head> of widget pages starts the worker as the parser reaches it",
         ),
         Figure(
             key + "site_cold_after_worker",
