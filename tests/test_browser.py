@@ -1374,7 +1374,7 @@ def test_a_widget_page_starts_its_worker_from_the_head_and_the_widgets_take_it_o
     second worker. A page without widgets has no early start."""
     page = new_context().new_page()
     errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("console", lambda message: errors.extend([message.text] if message.type == "error" else []))
     page.goto(f"{origin}/calculators/")
     page.wait_for_selector(live("liquidation"), timeout=BOOT_MS)
     page.wait_for_selector(live("ladder"), timeout=BOOT_MS)
