@@ -1364,21 +1364,20 @@ def test_no_page_is_wider_than_a_phone(new_context, origin, built_site):
 EARLY_START = """() => ({
   state: (window.__ahamirrorEarly || {}).state || null,
   made: Boolean((window.__ahamirrorEarly || {}).worker),
-  workerRequests: performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/calc-worker.mjs")).length,
+  workerFrom: (window.__ahamirror || {}).workerFrom || null,
 })"""
 
 
 def test_a_widget_page_starts_its_worker_from_the_head_and_the_widgets_take_it_over(new_context, origin):
     """Issue 11, item 2: the inline early start makes the one worker of the page, and the widgets go
-    live on it: two requests for the worker file, its load and widgets.mjs' integrity check, not a
-    second worker. A page without widgets has no early start."""
+    live on it rather than on a second worker. A page without widgets has no early start."""
     page = new_context().new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.extend([message.text] if message.type == "error" else []))
     page.goto(f"{origin}/calculators/")
     page.wait_for_selector(live("liquidation"), timeout=BOOT_MS)
     page.wait_for_selector(live("ladder"), timeout=BOOT_MS)
-    assert page.evaluate(EARLY_START) == {"state": "taken", "made": True, "workerRequests": 2}
+    assert page.evaluate(EARLY_START) == {"state": "taken", "made": True, "workerFrom": "head"}
     assert not errors, errors  # the inline script ran: the Content-Security-Policy lists its hash
     page.goto(f"{origin}/faq/")
-    assert page.evaluate(EARLY_START) == {"state": None, "made": False, "workerRequests": 0}
+    assert page.evaluate(EARLY_START) == {"state": None, "made": False, "workerFrom": None}

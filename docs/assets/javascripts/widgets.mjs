@@ -94,6 +94,7 @@ function startRuntime(root) {
         return;
       }
       runtime.worker = worker;
+      metrics.workerFrom = early ? "head" : "widgets";  // which start made it (the tests check the early one)
       worker.onmessage = (event) => {
         const message = event.data || {};
         if (message.type === "ready") {
