@@ -145,8 +145,8 @@ function bootMessage(root, retry) {
   return { type: "boot", runtime: new URL(root.dataset.runtime, location.href).href, lockfile: root.dataset.lockfile, stdlib: root.dataset.stdlib, retry };
 }
 
-// The worker the page's inline early start made, if it made one; either way it will not make one
-// after this (a first start here, from a form's focus, can come before its idle callback).
+// The worker the page's inline early start made, on the first attempt only, and only once (a retry
+// needs a new worker).
 function takeEarlyWorker(retry) {
   const early = window.__ahamirrorEarly;
   if (!early || retry) return null;
