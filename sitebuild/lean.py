@@ -4,13 +4,13 @@ Pyodide's stock `python_stdlib.zip` holds about 600 source files; the site's wor
 of them, and compiles each one it imports at every start. This step, run once per (Pyodide version,
 calculators code, this step's own code) and cached outside the site:
 
-1. starts Pyodide under Node (lean_driver.mjs) the way the worker does, with the calculators wheel,
-   and replays every widget action through `calculators.web.api.handle_json` (`actions()`: every
+1. starts Pyodide under Node (lean_driver.mjs) the way the worker does, with the calculators wheel
+   on sys.path, and replays every widget action through `calculators.web.api.handle_json` (`actions()`: every
    widget's defaults, every option of every select with every venue, hostile strings in every field,
    every journal action); it records every module loaded, at boot and by the actions;
 2. in that same Pyodide (the only Python 3.14 on the machine, so the bytecode's magic number is the
-   browser's), writes the stdlib zip with just those modules compiled to .pyc, and the wheel with a
-   .pyc beside each module (sources kept so a developer's traceback still shows its lines);
+   browser's), writes the stdlib zip with just those modules compiled to .pyc, and the wheel with
+   each module's .pyc in place of its source (its frames in a traceback keep their file and line);
 3. starts a fresh Pyodide on the trimmed zip and the compiled wheel and replays every action again:
    the build fails, naming the module and the action, if anything needed is missing or any answer
    differs from the stock runtime's (`verify`).

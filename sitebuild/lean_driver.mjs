@@ -1,8 +1,9 @@
 // The Node half of the lean-runtime step (sitebuild/lean.py writes the job, reads the result).
-// It starts Pyodide the way the browser's worker does (loadPyodide with the calculators wheel in
-// `packages`, from a local lockfile that carries the wheel's sha256), runs sitebuild/lean_probe.py
+// It starts Pyodide the way the browser's worker does (loadPyodide, then the wheel the local
+// lockfile names, checked against its sha256, put on sys.path as is), runs sitebuild/lean_probe.py
 // inside it to replay every widget action, and, when asked, compiles bytecode with Pyodide's own
 // Python. Usage: node lean_driver.mjs JOB.json   (the result goes to job.result as JSON)
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,15 +17,29 @@ const options = {
   indexURL: job.indexURL + path.sep,
   lockFileURL: job.lockFileURL,
   packageBaseUrl: path.dirname(job.lockFileURL) + path.sep,
-  packages: ["calculators"],
   stdout: (line) => result.output.push(line),
   stderr: (line) => result.output.push(line),
 };
 if (job.stdLibURL) options.stdLibURL = job.stdLibURL;
 
+// What calc-worker.mjs's addWheel does with the checked bytes: the wheel the lockfile names, if its
+// sha256 is the lockfile's, goes on sys.path and Python imports from it (zipimport).
+function addWheel(pyodide) {
+  const entry = JSON.parse(fs.readFileSync(job.lockFileURL, "utf8")).packages.calculators;
+  const body = fs.readFileSync(path.join(path.dirname(job.lockFileURL), entry.file_name));
+  const digest = crypto.createHash("sha256").update(body).digest("hex");
+  if (digest !== entry.sha256) throw new Error(`${entry.file_name}: sha256 ${digest}, the lockfile says ${entry.sha256}`);
+  pyodide.FS.mkdirTree("/lib/wheels");
+  pyodide.FS.writeFile(`/lib/wheels/${entry.file_name}`, body);
+  const sysPath = pyodide.pyimport("sys").path;
+  sysPath.insert(0, `/lib/wheels/${entry.file_name}`);
+  sysPath.destroy();
+}
+
 let pyodide;
 try {
   pyodide = await loadPyodide(options);
+  addWheel(pyodide);
   // What the worker does next; a missing module here fails the boot like it would in the browser.
   pyodide.pyimport("calculators.web.api");
 } catch (error) {

@@ -1,10 +1,10 @@
 """Publish the in-browser Python runtime with the site: Pyodide from npm, a lean stdlib, our wheel, a lockfile.
 
 Runs after every build (see sitebuild/__init__.py). Nothing is fetched from a CDN: the browser loads Pyodide
-from the site itself and `loadPackage("calculators")` checks the wheel against the sha256 that
-`pyodide lockfile add-wheels` (pyodide-build) wrote into the trimmed lockfile. The standard library and
-the wheel are the lean, precompiled ones `lean.py` builds and verifies (cached: no Node run when nothing
-changed).
+from the site itself, and the worker imports the calculators package straight from the wheel the
+trimmed lockfile names, once the wheel's sha256 is the one written there (calc-worker.mjs, addWheel).
+The standard library and the wheel are the lean, precompiled ones `lean.py` builds and verifies
+(cached: no Node run when nothing changed).
 """
 
 import json

@@ -389,3 +389,27 @@ def test_a_half_finished_deploy_never_mixes_an_old_wheel_with_a_new_lockfile(bui
     page.reload()
     page.wait_for_selector(LIVE, timeout=BOOT_MS)  # the new lockfile and the new wheel agree
     context.close()
+
+
+@pytest.mark.browser
+def test_a_wheel_the_lockfile_does_not_describe_is_refused_as_damaged(built_site, tmp_path, serve, browser):
+    """The worker imports the package straight from the wheel the lockfile names, and only if the
+    wheel's sha256 is the one the lockfile gives. Here the lockfile speaks of another release while the
+    worker's own manifest is sealed on the files as they are, so only that check can stop the start:
+    the page must say the runtime arrived damaged, keep its pre-rendered result, and never go live."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    lock_path = site / runtime.runtime_dir() / "site-lock.json"
+    lock = json.loads(lock_path.read_text())
+    lock["packages"]["calculators"]["sha256"] = hashlib.sha256(b"another release of the wheel").hexdigest()
+    lock_path.write_text(json.dumps(lock))
+    integrity.seal(site)  # the manifest agrees with every file: the lockfile alone disagrees
+    base = serve(site, prefix=SUB_PATH)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "calculators/")
+    failed = '[data-widget="liquidation"][data-runtime-state="failed"]'
+    page.wait_for_selector(failed, timeout=BOOT_MS)
+    assert page.get_attribute(failed, "data-runtime-failure") == "damaged"
+    assert page.locator(LIVE).count() == 0
+    context.close()

@@ -90,9 +90,9 @@ def test_trimmed_zip_holds_every_module_the_package_and_the_boot_import(built_si
     stock = lean.stock_modules(NPM)
     frozen = {"os", "posixpath", "io", "abc", "codecs", "site", "importlib._bootstrap", "zipimport"}
     # What the package imports (from its source) and what Pyodide's start imports (platform notes:
-    # loadPyodide and loadPackage import these), when the stock zip has them as files.
+    # loadPyodide imports these), when the stock zip has them as files.
     wanted = stdlib_imports_of_calculators() | {"asyncio", "inspect", "typing", "ast", "re", "json", "zipfile"}
-    wanted |= {"pathlib", "logging", "email", "importlib.metadata", "tarfile", "encodings.cp437", "csv", "html"}
+    wanted |= {"pathlib", "logging", "csv", "html"}
     wanted = {name for name in wanted if name in stock} - frozen
     assert {"csv", "html", "json", "dataclasses"} <= wanted
     for name in sorted(wanted):
@@ -167,12 +167,24 @@ def test_code_without_line_tables_behaves_the_same_and_still_gives_a_traceback()
     assert 'File "sample.py"' in text and "in fails" in text and "KeyError: 'missing'" in text
 
 
-def test_worker_boots_on_the_lean_stdlib_and_preloads_the_wheel():
+def test_worker_boots_on_the_lean_stdlib_and_imports_from_the_wheel_the_lockfile_names():
     worker = (ROOT / "docs" / layout.WORKER).read_text()
     assert "stdLibURL: runtime + stdlib" in worker
-    assert 'packages: ["calculators"]' in worker
     assert "lockFileURL: runtime + lockfile" in worker and "packageBaseUrl: runtime" in worker
     assert "checkIntegrity: false" not in worker
+    # No install step: the wheel goes on sys.path once its sha256 is the lockfile's (the browser test
+    # of a disagreeing lockfile is in test_deploy.py).
+    assert "packages: [" not in worker and "loadPackage(" not in worker
+    assert "await addWheel(pyodide, (await fetched(lockfile)).body, fetched)" in worker
+    assert "digest !== entry.sha256" in worker
+
+
+def test_the_installer_s_modules_are_left_out_of_the_trimmed_zip(built_site):
+    """Only Pyodide's loadPackage imported these (it unpacks a wheel; the worker imports from it),
+    so the lean zip does without them."""
+    names = set(zipfile.ZipFile(published(built_site, runtime.STDLIB)).namelist())
+    for name in ("tarfile.pyc", "email/__init__.pyc", "importlib/metadata/__init__.pyc"):
+        assert name not in names, name
 
 
 def test_service_worker_keeps_the_lean_stdlib_not_the_stock_one(built_site):

@@ -69,6 +69,38 @@ async function fetchChecked(name, url, cache, early = null) {
   return { body, type };
 }
 
+// The calculators package is imported straight from its wheel: a wheel is a zip archive, and Python
+// imports from a zip on sys.path the way it imports the standard library (zipimport). Pyodide's
+// loadPackage would unpack it instead, and import tarfile, email and importlib.metadata to do so:
+// about 45 ms under Node, 80-110 ms in a page on two cores, and 45 kB more of standard library.
+// The lockfile stays the record of what to load: the wheel it names, with the sha256 it gives.
+// `fetched(name)`: the checked bytes of a runtime file (fetched already, since the start).
+const PACKAGE = "calculators";
+const WHEEL_DIR = "/lib/wheels";  // in Pyodide's in-memory file system
+
+async function addWheel(pyodide, lockBytes, fetched) {
+  let entry;
+  try {
+    entry = JSON.parse(new TextDecoder().decode(lockBytes)).packages[PACKAGE];
+  } catch (error) {
+    throw new RuntimeFault("damaged", `the lockfile: ${error}`);
+  }
+  const name = entry && entry.file_name;
+  if (typeof name !== "string" || !/^[\w.+-]+\.whl$/.test(name)) {
+    throw new RuntimeFault("damaged", `the lockfile names no wheel for ${PACKAGE}`);
+  }
+  const { body } = await fetched(name);
+  if (crypto.subtle) {  // as in fetchChecked: outside a secure context the manifest's size must do
+    const digest = hex(await crypto.subtle.digest("SHA-256", body));
+    if (digest !== entry.sha256) throw new RuntimeFault("damaged", `${name}: sha256 ${digest}, the lockfile says ${entry.sha256}`);
+  }
+  pyodide.FS.mkdirTree(WHEEL_DIR);
+  pyodide.FS.writeFile(`${WHEEL_DIR}/${name}`, body);
+  const path = pyodide.pyimport("sys").path;  // the path goes to Python as data, never as code
+  path.insert(0, `${WHEEL_DIR}/${name}`);
+  path.destroy();
+}
+
 // `retry`: the visitor pressed "Try again". Every file is then fetched past the HTTP cache, which
 // could hold the damaged copy that failed the first time (the fetch also replaces that copy, so the
 // module imports below, which read the HTTP cache, get the good one).
@@ -117,8 +149,6 @@ async function boot(runtime, lockfile, stdlib, retry) {
       stdLibURL: runtime + stdlib,
       lockFileURL: runtime + lockfile,
       packageBaseUrl: runtime,      // never a CDN: every file comes from this site
-      // Fetched while the runtime starts; installed only if it matches the lockfile's sha256.
-      packages: ["calculators"],
       stdout: () => {},
       stderr: () => {},
     });
@@ -132,7 +162,12 @@ async function boot(runtime, lockfile, stdlib, retry) {
     throw error;
   }
   self.fetch = networkFetch;  // started: the checked bytes (the wasm alone is megabytes) can go
-  checked.clear();
+  const fetched = (name) => checked.get(name) || fetchChecked(name, runtime + name, cache);
+  try {
+    await addWheel(pyodide, (await fetched(lockfile)).body, fetched);
+  } finally {
+    checked.clear();
+  }
   self.postMessage({ type: "progress", done: 2 });
   handle = pyodide.pyimport("calculators.web.api").handle_json;
   self.postMessage({ type: "progress", done: 3 });
