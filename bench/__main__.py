@@ -79,8 +79,9 @@ def main(argv=None) -> int:
             in (site / (p + "index.html" if p.endswith("/") or not p else p)).read_text(encoding="utf-8")
         }
         server, base = serve.start(tmp / "root", prefix)
-        # The same build on a host that only gzips on the fly, for the bytes phase.
-        gzip_server, gzip_base = serve.start(tmp / "root", prefix, encodings=("gzip",))
+        # The same build on a host that only gzips on the fly and reads no sibling (GitHub Pages), for
+        # the bytes phase.
+        gzip_server, gzip_base = serve.start(tmp / "root", prefix, encodings=("gzip",), siblings=False)
         log(f"serving {site} at {base} ({len(site_pages)} pages; widgets on {', '.join(sorted(widget_pages))})")
 
         browser_phases = [p for p in ("start", "phone", "recalc", "bytes") if p in phases]

@@ -22,14 +22,14 @@ def place(build: pathlib.Path, root: pathlib.Path, prefix: str) -> pathlib.Path:
     return site
 
 
-def start(root: pathlib.Path, prefix: str, encodings: tuple[str, ...] = ("br", "gzip")):
+def start(root: pathlib.Path, prefix: str, encodings: tuple[str, ...] = ("br", "gzip"), siblings: bool = True):
     """(server, base URL of the site); the server runs in a daemon thread. `encodings`: what the
-    server may send (("gzip",) stands in for a host that ignores the precompressed siblings)."""
+    server may send; ("gzip",) without `siblings` stands in for GitHub Pages (tools/serve.py)."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from tools.serve import make_server
 
-    server = make_server(str(root), 0, verbose=False, encodings=encodings)
+    server = make_server(str(root), 0, verbose=False, encodings=encodings, siblings=siblings)
     port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True, name="bench-server").start()
     return server, f"http://127.0.0.1:{port}{prefix}"

@@ -1,6 +1,7 @@
 """The site's build pipeline after MkDocs has written the pages: everything `docs/` does not hold.
 
 - `runtime`: Pyodide from npm, the `calculators` wheel and a lockfile trimmed to it (sha256).
+- `compress`: `.br` and `.gz` siblings of the runtime and of the theme's own files, for hosts that send them.
 - `integrity`: each runtime file's sha256 and size, written into the worker (and the worker's into
   widgets.mjs), which check every download against them.
 - `offline`: the service worker, from `sw.template.js`, fingerprinted by the runtime it keeps.
@@ -17,7 +18,7 @@ import os
 import pathlib
 from urllib.parse import urlsplit
 
-from . import discovery, headers, integrity, notfound, offline, runtime
+from . import compress, discovery, headers, integrity, notfound, offline, runtime
 
 DEPLOY_FLAG = "AHAMIRROR_DEPLOY"  # set by `make deploy-site`: a deploy must name its address
 
@@ -44,6 +45,7 @@ def post_build(site_dir: str | os.PathLike, site_url: str | None) -> str:
     check_site_url(site_url)
     _write_generated_downloads(site)
     runtime.publish(site)
+    compress.precompress_theme(site)
     sealed = integrity.seal(site)  # rewrites the worker and widgets.mjs: before the service worker hashes them
     offline.write(site, sealed)
     discovery.write_robots(site, site_url)

@@ -15,12 +15,13 @@ integrity, would not: pages are fetched from the network first, widgets.mjs from
 service worker's own digests must describe the files as rewritten here.
 """
 
+import gzip
 import hashlib
 import json
 import pathlib
 import re
 
-from . import layout, runtime
+from . import compress, layout, runtime
 from .files import overwrite
 
 # The placeholders in the sources; `seal` can run again on its own output (the tests re-seal a
@@ -46,11 +47,23 @@ def runtime_files(site: pathlib.Path) -> list[str]:
 
 
 def manifest(site: pathlib.Path) -> dict[str, dict]:
+    """{name: {sha256, size}} of each runtime file; an archive whose .br and .gz siblings encode its
+    stored form (compress.py) also gets `sibling`: the sha256 and size of what they decode to."""
     folder = site / runtime.runtime_dir()
-    return {
-        name: {"sha256": sha256_hex(folder / name), "size": (folder / name).stat().st_size}
-        for name in runtime_files(site)
-    }
+    files = {}
+    for name in runtime_files(site):
+        data = (folder / name).read_bytes()
+        files[name] = {"sha256": sha256_of(data), "size": len(data)}
+        sibling = folder / (name + compress.ENCODINGS["gzip"])
+        if name.endswith(compress.ARCHIVES) and sibling.exists():
+            decoded = gzip.decompress(sibling.read_bytes())  # the .br decodes to the same (one body, two encoders)
+            files[name]["sibling"] = {"sha256": sha256_of(decoded), "size": len(decoded)}
+    return files
+
+
+def accepted_sha256(entry: dict) -> list[str]:
+    """Every sha256 a browser may rightly receive for a manifest entry: the file's, and its siblings'."""
+    return [entry["sha256"], *([entry["sibling"]["sha256"]] if "sibling" in entry else [])]
 
 
 def seal(site_dir: str | pathlib.Path) -> dict[str, dict]:

@@ -22,7 +22,10 @@ def fingerprint(site: pathlib.Path, files) -> str:
     return _fingerprint_and_digests(site, files, {})[0]
 
 
-def _fingerprint_and_digests(site: pathlib.Path, files, known: dict[str, str]) -> tuple[str, dict[str, str]]:
+Digests = dict[str, list[str]]  # site-relative path -> the sha256 values its bytes may have
+
+
+def _fingerprint_and_digests(site: pathlib.Path, files, known: Digests) -> tuple[str, Digests]:
     """The version (over every file's name and bytes) and each file's sha256, reading each file once
     and hashing it only where `known` lacks its sha256: the runtime is 12 MB and this runs at every build."""
     version = hashlib.sha256()
@@ -31,7 +34,7 @@ def _fingerprint_and_digests(site: pathlib.Path, files, known: dict[str, str]) -
         data = (site / rel).read_bytes()
         version.update(rel.encode())
         version.update(data)
-        digests[rel] = known.get(rel) or integrity.sha256_of(data)
+        digests[rel] = known.get(rel) or [integrity.sha256_of(data)]
     return version.hexdigest()[:16], digests
 
 
@@ -44,11 +47,14 @@ def precache_list(site: pathlib.Path) -> list[str]:
 
 def write(site_dir: str | pathlib.Path, sealed: dict[str, dict] | None = None) -> str:
     """Write the service worker; returns its version (the fingerprint). `sealed` is what
-    `integrity.seal` just returned: the runtime files' sha256, not computed twice (seal leaves them as they are)."""
+    `integrity.seal` just returned: the runtime files' sha256, not computed twice (seal leaves them as they are).
+    Without it the manifest is made here: an archive's digests include its siblings' stored form."""
     site = pathlib.Path(site_dir)
     folder = runtime.runtime_dir()
-    known = {f"{folder}/{name}": entry["sha256"] for name, entry in (sealed or {}).items()}
-    # Each file's sha256, checked by the worker before it caches the file: a deploy that published the
+    entries = sealed if sealed is not None else integrity.manifest(site)
+    known = {f"{folder}/{name}": integrity.accepted_sha256(entry) for name, entry in entries.items()}
+    # Each file's sha256 (for an archive, also that of the stored form its siblings carry: see
+    # compress.py), checked by the worker before it caches the file: a deploy that published the
     # new worker before the new wheel cannot leave an old wheel cached beside a new lockfile.
     version, digests = _fingerprint_and_digests(site, precache_list(site), known)
     source = (

@@ -50,8 +50,9 @@ def publish(site_dir: str | os.PathLike) -> pathlib.Path:
     shutil.copy2(built.stdlib, dest / STDLIB)
     shutil.copy2(built.wheel, dest / built.wheel.name)
     shutil.copy2(built.lockfile, dest / layout.LOCKFILE)  # made with the wheel, in the cache
-    # .br and .gz siblings for hosts that serve them (the zip and the wheel are deflated already).
-    compress.precompress(dest, list(RUNTIME_FILES))
+    # .br and .gz siblings for hosts that serve them; those of the zip and the wheel encode their
+    # stored form (compress.stored_copy).
+    compress.precompress(dest, [*RUNTIME_FILES, STDLIB, built.wheel.name])
     return dest
 
 

@@ -13,7 +13,9 @@
 const VERSION = __VERSION__;
 const RUNTIME = `ahamirror-runtime-${VERSION}`;
 const PAGES = __PAGES_CACHE__;
-const DIGESTS = __PRECACHE__;  // site-relative path -> sha256 (hex) of the file this version needs
+// Site-relative path -> the sha256 (hex) of the file this version needs; an archive has two, its
+// own and that of the equivalent stored form its .br and .gz siblings carry (sitebuild/compress.py).
+const DIGESTS = __PRECACHE__;
 const PRECACHE = Object.keys(DIGESTS);
 const SCOPE = new URL("./", self.location).href;
 
@@ -26,7 +28,7 @@ async function fetchVerified(path) {
   const body = await response.arrayBuffer();
   const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", body))]
     .map((byte) => byte.toString(16).padStart(2, "0")).join("");
-  if (digest !== DIGESTS[path]) throw new Error(`${path}: not the file this version was built with`);
+  if (!DIGESTS[path].includes(digest)) throw new Error(`${path}: not the file this version was built with`);
   return new Response(body, { status: 200, headers: response.headers });
 }
 

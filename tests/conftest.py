@@ -72,11 +72,12 @@ def widget_pages(built_site) -> dict[str, tuple[str, ...]]:
 # Chromium, one after the other, because Playwright's sync API allows one instance at a time.
 
 
-def serve_site(directory, prefix: str = ""):
-    """(server, base URL without a trailing slash) for tools/serve.py on a free 127.0.0.1 port."""
+def serve_site(directory, prefix: str = "", **options):
+    """(server, base URL without a trailing slash) for tools/serve.py on a free 127.0.0.1 port;
+    `options` go to make_server (`encodings`, `siblings`)."""
     from tools.serve import make_server
 
-    server = make_server(str(directory), 0, verbose=False, prefix=prefix)  # port 0: any free port
+    server = make_server(str(directory), 0, verbose=False, prefix=prefix, **options)  # port 0: any free port
     # A short poll: shutdown() waits up to one poll, and tests start and stop many servers.
     threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="site-server"

@@ -2,6 +2,7 @@
 
 import base64
 import functools
+import gzip
 import hashlib
 import http.server
 import json
@@ -17,7 +18,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from sitebuild import base_path, headers, integrity, offline, runtime
+from sitebuild import base_path, compress, headers, integrity, offline, runtime
 from sitebuild.layout import BOOT_BUDGET_MS as BOOT_MS
 
 from .browser_support import wait_until
@@ -132,8 +133,8 @@ def serve():
     """Start servers for a test (any folder, any sub-path); all stopped after it."""
     servers = []
 
-    def start(directory, prefix=""):
-        server, url = serve_site(directory, prefix)
+    def start(directory, prefix="", **options):
+        server, url = serve_site(directory, prefix, **options)
         servers.append(server)
         return url + "/"
 
@@ -350,17 +351,21 @@ def test_a_half_finished_deploy_never_mixes_an_old_wheel_with_a_new_lockfile(bui
 
     folder = site / runtime.runtime_dir()
     wheel_path = next(folder.glob("*.whl"))
-    old_wheel = wheel_path.read_bytes()
+    # The wheel is uploaded with its .br and .gz siblings (the host sends those when it can).
+    wheel_files = [wheel_path, *(folder / (wheel_path.name + suffix) for suffix in compress.ENCODINGS.values())]
+    old_wheel = [path.read_bytes() for path in wheel_files]
     with zipfile.ZipFile(wheel_path, "a") as wheel:  # release 2: the same package, other bytes
         wheel.comment = b"release 2"
-    new_wheel = wheel_path.read_bytes()
+    compress.precompress(folder, [wheel_path.name])  # its siblings, as the build writes them
+    new_wheel = [path.read_bytes() for path in wheel_files]
     lock_path = folder / "site-lock.json"
     lock = json.loads(lock_path.read_text())
-    lock["packages"]["calculators"]["sha256"] = hashlib.sha256(new_wheel).hexdigest()
+    lock["packages"]["calculators"]["sha256"] = hashlib.sha256(new_wheel[0]).hexdigest()
     lock_path.write_text(json.dumps(lock))
     integrity.seal(site)  # the new release's manifest in calc-worker.mjs, as its build writes it
     new_version = offline.write(site)  # the new worker, with the new files' digests
-    wheel_path.write_bytes(old_wheel)  # ...but the wheel upload has not finished
+    for path, data in zip(wheel_files, old_wheel, strict=True):  # ...but the wheel upload has not finished
+        path.write_bytes(data)
 
     update = (
         "async () => { const r = await navigator.serviceWorker.getRegistration(); await r.update().catch(() => {}); }"
@@ -378,7 +383,8 @@ def test_a_half_finished_deploy_never_mixes_an_old_wheel_with_a_new_lockfile(bui
     page.reload()
     page.wait_for_selector(LIVE, timeout=BOOT_MS)  # still served, consistently, by the old version
 
-    wheel_path.write_bytes(new_wheel)  # the deploy finishes
+    for path, data in zip(wheel_files, new_wheel, strict=True):  # the deploy finishes
+        path.write_bytes(data)
     expected = [offline.RUNTIME_CACHE_PREFIX + new_version]
     wait_until(
         lambda: page.evaluate(update) or _runtime_caches(page) == expected,
@@ -408,6 +414,76 @@ def test_a_wheel_the_lockfile_does_not_describe_is_refused_as_damaged(built_site
     context = browser.new_context()
     page = context.new_page()
     page.goto(base + "calculators/")
+    failed = '[data-widget="liquidation"][data-runtime-state="failed"]'
+    page.wait_for_selector(failed, timeout=BOOT_MS)
+    assert page.get_attribute(failed, "data-runtime-failure") == "damaged"
+    assert page.locator(LIVE).count() == 0
+    context.close()
+
+
+def _archives_as_received(page, base: str) -> dict[str, tuple[str, bytes]]:
+    """Load the calculators page to its first live result; {archive name: (Content-Encoding, body)}."""
+    received: dict[str, tuple[str, bytes]] = {}
+    folder = runtime.runtime_dir() + "/"
+
+    def record(response):
+        name = response.url.split(folder, 1)[-1] if folder in response.url else ""
+        if name.endswith(compress.ARCHIVES) and response.status == 200:
+            received[name] = (response.headers.get("content-encoding") or "identity", response.body())
+
+    page.on("response", record)
+    page.goto(base + "calculators/")
+    page.wait_for_selector(LIVE, timeout=BOOT_MS)
+    return received
+
+
+@pytest.mark.browser
+def test_each_host_sends_one_form_of_each_archive_and_both_go_live(built_site, serve, browser):
+    """The stdlib zip and the wheel exist in two equivalent forms (sitebuild/compress.py): as
+    published (members deflated), which a host without siblings sends (GitHub Pages), and stored,
+    inside their .br and .gz siblings, which a host that reads siblings sends. The calculator goes
+    live on both, and each body is exactly the form its host had to send."""
+    folder = built_site / runtime.runtime_dir()
+    archives = [name for name in integrity.runtime_files(built_site) if name.endswith(compress.ARCHIVES)]
+    assert len(archives) == 2
+    hosts = {
+        "siblings": ({}, "br", lambda name: gzip.decompress((folder / (name + ".gz")).read_bytes())),
+        "GitHub Pages": (
+            {"encodings": ("gzip",), "siblings": False},
+            "identity",
+            lambda name: (folder / name).read_bytes(),
+        ),
+    }
+    for host, (options, encoding, expected) in hosts.items():
+        context = browser.new_context()
+        received = _archives_as_received(context.new_page(), serve(built_site, prefix=SUB_PATH, **options))
+        context.close()
+        assert sorted(received) == sorted(archives), host
+        for name, (sent_as, body) in received.items():
+            assert sent_as == encoding, (host, name)
+            assert body == expected(name), (host, name)
+
+
+@pytest.mark.browser
+def test_a_sibling_left_from_another_release_is_refused_as_damaged(built_site, tmp_path, serve, browser):
+    """A deploy that updated the stdlib zip but left its siblings from another release: a host that
+    reads siblings sends the old archive's stored form, which matches neither sha256 the worker
+    knows. The page must say the runtime arrived damaged, and never go live on mixed files."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    folder = site / runtime.runtime_dir()
+    other = tmp_path / "other"
+    other.mkdir()
+    stdlib = next(name for name in integrity.runtime_files(site) if name.endswith(".zip"))
+    shutil.copy2(folder / stdlib, other / stdlib)
+    with zipfile.ZipFile(other / stdlib, "a") as archive:  # the other release: same members, other bytes
+        archive.comment = b"another release"
+    compress.precompress(other, [stdlib])
+    for suffix in compress.ENCODINGS.values():
+        shutil.copy2(other / (stdlib + suffix), folder / (stdlib + suffix))
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(serve(site, prefix=SUB_PATH) + "calculators/")
     failed = '[data-widget="liquidation"][data-runtime-state="failed"]'
     page.wait_for_selector(failed, timeout=BOOT_MS)
     assert page.get_attribute(failed, "data-runtime-failure") == "damaged"

@@ -226,6 +226,11 @@ def test_precompressed_siblings_are_sent_as_hosts_that_look_for_them_do(small_si
     gzip_only = start(small_site, encodings=("gzip",))
     response, body = gzip_only.request("GET", "/assets/big.wasm", Accept_Encoding="gzip, br")
     assert response.getheader("Content-Encoding") == "gzip" and gzip.decompress(body) == plain
+    # GitHub Pages reads no sibling: the .gz file is not what it sends, its own gzip of the file is.
+    github_pages = start(small_site, encodings=("gzip",), siblings=False)
+    response, body = github_pages.request("GET", "/assets/big.wasm", Accept_Encoding="gzip, br")
+    assert response.getheader("Content-Encoding") == "gzip" and gzip.decompress(body) == plain
+    assert body != (small_site / "assets" / "big.wasm.gz").read_bytes()
     with pytest.raises(ValueError, match="zstd"):
         serve.make_server(str(small_site), 0, encodings=("zstd",))
 

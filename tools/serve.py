@@ -193,7 +193,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         accept = self.headers.get("Accept-Encoding", "")
         offered = [e for e in self.server.encodings if accepts(accept, e)]
         sibling = next(
-            ((e, file + SIBLINGS[e]) for e in offered if os.path.isfile(file + SIBLINGS[e])),
+            ((e, file + SIBLINGS[e]) for e in offered if self.server.siblings and os.path.isfile(file + SIBLINGS[e])),
             None,
         )
         compressible = sibling is not None or pathlib.Path(file).suffix in COMPRESSIBLE
@@ -276,6 +276,7 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     prefix = ""
     idle_timeout = IDLE_TIMEOUT
     encodings: tuple[str, ...] = tuple(SIBLINGS)  # what this server may send, best first
+    siblings = True  # whether it sends the precompressed siblings (make_server)
     rules: list[tuple[str, dict[str, str]]] = []
 
     def __init__(self, *args, **kwargs) -> None:
@@ -303,15 +304,19 @@ def make_server(
     verbose: bool = True,
     prefix: str = "",
     encodings: tuple[str, ...] = tuple(SIBLINGS),
+    siblings: bool = True,
 ) -> Server:
     """`prefix` ("/leverage-optimism/") serves the site under a sub-path, as a project page is;
-    `encodings` is what the server may send (("gzip",) for a host that ignores .br siblings)."""
+    `encodings` is what the server may send (("gzip",) for a host that ignores .br siblings);
+    `siblings=False` ignores the precompressed files altogether and gzips text and WebAssembly on the
+    fly, sending archives as they are: GitHub Pages, which reads no sibling and compresses no zip."""
     unknown = set(encodings) - set(SIBLINGS)
     if unknown:
         raise ValueError(f"unknown encoding(s): {sorted(unknown)}")
     server = Server(("127.0.0.1", port), functools.partial(Handler, directory=directory))
     server.verbose = verbose
     server.encodings = tuple(encodings)
+    server.siblings = siblings
     server.prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else ""
     server.rules = headers.read_rules(directory)
     return server

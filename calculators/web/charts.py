@@ -19,7 +19,6 @@ Rules every chart keeps (tests/test_charts.py checks them):
   `text_width`, a deliberately generous width per character).
 """
 
-import html
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -35,6 +34,7 @@ from ..markets import TypicalMove
 from ..odds import typical_move
 from ..positions import PositionState
 from ..stops import planned_exit
+from . import markup
 
 if TYPE_CHECKING:  # the lending engine is imported by the one chart that needs it, so a page's worker
     from ..lending import PriceResult  # without the lending widget never compiles it
@@ -231,10 +231,10 @@ def _n(value: float) -> str:
 def _text(x: float, y: float, lines: Sequence[str], colour: str, *, anchor: str = "middle", cls: str = "") -> str:
     klass = f' class="{cls}"' if cls else ""
     first, *rest = lines
-    spans = "".join(f'<tspan x="{_n(x)}" dy="{LINE}">{html.escape(line)}</tspan>' for line in rest)
+    spans = "".join(f'<tspan x="{_n(x)}" dy="{LINE}">{markup.escape(line)}</tspan>' for line in rest)
     return (
         f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" fill="var(--chart-{colour})"{klass}>'
-        f"{html.escape(first)}{spans}</text>"
+        f"{markup.escape(first)}{spans}</text>"
     )
 
 
@@ -270,7 +270,8 @@ def _figure(name: str, prefix: str, height: float, title: str, desc: str, body: 
     svg = (
         f'<svg role="img" aria-labelledby="{prefix}-title {prefix}-desc" viewBox="0 0 {WIDTH} {_n(height)}"'
         f' font-size="{FONT}" class="chart-svg" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{prefix}-title">{html.escape(title)}</title><desc id="{prefix}-desc">{html.escape(desc)}</desc>'
+        f'<title id="{prefix}-title">{markup.escape(title)}</title>'
+        f'<desc id="{prefix}-desc">{markup.escape(desc)}</desc>'
         f"{body}</svg>"
     )
     return (
@@ -283,13 +284,13 @@ def _data_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]
     """Every number behind the chart as a table, folded in a <details>: the title and description give
     the key figures, and anyone (with or without a screen reader or SVG) can open this for the rest."""
     summary = "The figures behind this chart"
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    head = "".join(f'<th scope="col">{markup.escape(h)}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{markup.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
     return (
-        f'<details class="chart-data"><summary>{html.escape(summary)}</summary>'
+        f'<details class="chart-data"><summary>{markup.escape(summary)}</summary>'
         # A wide table scrolls inside its own box, which keyboard users can reach and scroll (axe:
         # scrollable-region-focusable), named after its chart so that two on one page differ.
-        f'<div class="table-scroll" tabindex="0" role="region" aria-label="Figures: {html.escape(title)}">'
+        f'<div class="table-scroll" tabindex="0" role="region" aria-label="Figures: {markup.escape(title)}">'
         f'<table class="chart-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div></details>"
     )
@@ -449,7 +450,7 @@ def leverage_curve(rows: Sequence[LadderRow], *, bands: TypicalMove | None = Non
         f"At {fmt.leverage(first.leverage)} {_fall(first.long_adverse_move)} and {_rise(first.short_adverse_move)}; "
         f"at {fmt.leverage(last.leverage)} {_fall(last.long_adverse_move)} and {_rise(last.short_adverse_move)}."
     )
-    caption = html.escape(desc)
+    caption = markup.escape(desc)
     if bands is not None:
         crossings = "; ".join(
             f"a typical {b.window}'s move ({fmt.percent(b.move)}) "
@@ -467,9 +468,9 @@ def leverage_curve(rows: Sequence[LadderRow], *, bands: TypicalMove | None = Non
         )
         desc += f" {crossings[0].upper()}{crossings[1:]}. {model}"
         caption = (
-            f"{html.escape(desc)} Source: "
-            f'<a href="{html.escape(bands.url)}">{html.escape(bands.source)}, {html.escape(bands.asset)} '
-            f"volatility ({html.escape(bands.period)})</a>."
+            f"{markup.escape(desc)} Source: "
+            f'<a href="{markup.escape(bands.url)}">{markup.escape(bands.source)}, {markup.escape(bands.asset)} '
+            f"volatility ({markup.escape(bands.period)})</a>."
         )
     table = _data_table(
         title,
@@ -585,7 +586,7 @@ def price_line(result: LiquidationResult, *, stop_price: float | None = None, id
             if check.first == "planned"
             else " The stop is past the liquidation price: liquidation comes first."
         )
-    return _figure("price-line", prefix, height, title, desc, "".join(parts), html.escape(desc), "")
+    return _figure("price-line", prefix, height, title, desc, "".join(parts), markup.escape(desc), "")
 
 
 # --- show the math -------------------------------------------------------------------------------
@@ -695,7 +696,7 @@ def show_the_math(result: LiquidationResult, *, id_prefix: str) -> str:
         desc += f" Equity reaches zero at {_price(result.bankruptcy_price)}: the bankruptcy price."
     if result.contract != LINEAR:
         desc += " Equity and maintenance are in the coin (an inverse contract)."
-    caption = html.escape(desc) + equation
+    caption = markup.escape(desc) + equation
     return _figure("show-the-math", prefix, height, title, desc, "".join(parts), caption, "")
 
 
@@ -715,7 +716,7 @@ def _equation(result: LiquidationResult) -> str:
             f" that is P = {fmt.price(result.price)}"
         )
     unit = "the quote currency" if linear else "the coin"
-    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
+    items = "".join(f"<li><code>{markup.escape(line)}</code></li>" for line in lines)
     return f'<ul class="chart-equation" aria-label="The equation, in {unit}">{items}</ul>'
 
 
@@ -797,7 +798,7 @@ def path_chart(steps: Sequence[PathStep], *, id_prefix: str) -> str:
             for st in steps
         ],
     )
-    return _figure("path", prefix, height, title, desc, "".join(parts), html.escape(desc), table)
+    return _figure("path", prefix, height, title, desc, "".join(parts), markup.escape(desc), table)
 
 
 def _step_name(step: PathStep) -> str:
@@ -911,7 +912,7 @@ def steps_chart(states: Sequence[PositionState], *, id_prefix: str) -> str:
             for st in states
         ],
     )
-    return _figure("steps", prefix, height, title, desc, "".join(parts), html.escape(desc), table)
+    return _figure("steps", prefix, height, title, desc, "".join(parts), markup.escape(desc), table)
 
 
 # --- the ladder sparkline ------------------------------------------------------------------------
@@ -932,7 +933,7 @@ def ladder_sparkline(rows: Sequence[LadderRow], mine: float, *, id_prefix: str) 
     prefix = _check_prefix(id_prefix)
     points = [(r.leverage, r.long_adverse_move or 0.0) for r in rows if _on_log_axis(r.long_adverse_move)]
     if not points:
-        return f'<p data-out="no-curve">{html.escape(NO_ROOM_NOTE)}</p>'
+        return f'<p data-out="no-curve">{markup.escape(NO_ROOM_NOTE)}</p>'
     left, right, top, bottom = 8.0, WIDTH - 8.0, 8.0, 84.0
     height = bottom + 4 + LINE + 6
     levs = [p[0] for p in points]
@@ -978,7 +979,7 @@ def ladder_sparkline(rows: Sequence[LadderRow], mine: float, *, id_prefix: str) 
         f"{_move(points[-1][1])} at {fmt.leverage(high)}; at {fmt.leverage(row.leverage)}{nearest}, "
         f"after {_move(row.long_adverse_move)}."
     )
-    return _figure("sparkline", prefix, height, title, desc, body, html.escape(desc), "")
+    return _figure("sparkline", prefix, height, title, desc, body, markup.escape(desc), "")
 
 
 # --- the health factor of a loan against one price -------------------------------------------------
@@ -1091,4 +1092,4 @@ def health_chart(book: Mapping[str, Any], price: "PriceResult", *, id_prefix: st
         (f"{what} price", "Health factor"),
         [(fmt.price(p), fmt.ratio(health_factor(**_priced(book, price.moving, p)).health_factor)) for p in shown],
     )
-    return _figure("health", prefix, height, title, desc, "".join(parts), html.escape(desc), table)
+    return _figure("health", prefix, height, title, desc, "".join(parts), markup.escape(desc), table)

@@ -1,11 +1,11 @@
 """Form fields described once: rendered to HTML, parsed from the browser's strings."""
 
-import html
 from dataclasses import dataclass
 from typing import Any
 
 from .. import inputs
 from ..errors import InputError
+from . import markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,19 +39,19 @@ def render_fields(prefix: str, fields, values: dict, groups: dict[str, str]) -> 
         body = "".join(_field(prefix, f, values.get(f.name, f.default)) for f in members)
         if legend.startswith("+"):
             parts.append(
-                f'<details class="more-inputs"><summary>{html.escape(legend[1:])}</summary>'
-                f'<fieldset><legend class="visually-hidden">{html.escape(legend[1:])}</legend>'
+                f'<details class="more-inputs"><summary>{markup.escape(legend[1:])}</summary>'
+                f'<fieldset><legend class="visually-hidden">{markup.escape(legend[1:])}</legend>'
                 f"{body}</fieldset></details>"
             )
         else:
-            parts.append(f"<fieldset><legend>{html.escape(legend)}</legend>{body}</fieldset>")
+            parts.append(f"<fieldset><legend>{markup.escape(legend)}</legend>{body}</fieldset>")
     return "".join(parts)
 
 
 def _field(prefix: str, f: Field, value) -> str:
     fid = f"{prefix}-{f.name}"
     value = "" if value is None else str(value)
-    unit = f' <span class="unit">({html.escape(f.unit)})</span>' if f.unit else ""
+    unit = f' <span class="unit">({markup.escape(f.unit)})</span>' if f.unit else ""
     optional = ' <span class="optional">optional</span>' if f.optional else ""
     described = f"{fid}-error" + (f" {fid}-help" if f.help else "")
     common = f'id="{fid}" name="{f.name}" aria-describedby="{described}"'
@@ -59,21 +59,21 @@ def _field(prefix: str, f: Field, value) -> str:
         common += ' data-unit="percent"'
     if f.kind == "select":
         options = "".join(
-            f'<option value="{html.escape(v)}"{" selected" if v == value else ""}>{html.escape(label)}</option>'
+            f'<option value="{markup.escape(v)}"{" selected" if v == value else ""}>{markup.escape(label)}</option>'
             for v, label in f.options
         )
         control = f"<select {common}>{options}</select>"
     elif f.kind == "textarea":
-        control = f'<textarea {common} rows="2" maxlength="500">{html.escape(value)}</textarea>'
+        control = f'<textarea {common} rows="2" maxlength="500">{markup.escape(value)}</textarea>'
     else:
         mode = ' inputmode="decimal"' if f.kind == "number" else ""
         control = (
-            f'<input {common} type="text"{mode} autocomplete="off" spellcheck="false" value="{html.escape(value)}">'
+            f'<input {common} type="text"{mode} autocomplete="off" spellcheck="false" value="{markup.escape(value)}">'
         )
-    help_text = f'<p class="field-help" id="{fid}-help">{html.escape(f.help)}</p>' if f.help else ""
+    help_text = f'<p class="field-help" id="{fid}-help">{markup.escape(f.help)}</p>' if f.help else ""
     return (
         f'<div class="field field-{f.kind}" data-field="{f.name}">'
-        f'<label for="{fid}">{html.escape(f.label)}{unit}{optional}</label>'
+        f'<label for="{fid}">{markup.escape(f.label)}{unit}{optional}</label>'
         f"{control}{help_text}"
         f'<p class="field-error" id="{fid}-error" data-error-for="{f.name}" aria-live="polite"></p></div>'
     )

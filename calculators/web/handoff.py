@@ -6,11 +6,11 @@ Widgets live on known pages (each record's `page`), so the links are relative pa
 they work under any base path, and with JavaScript off in the pre-rendered result.
 """
 
-import html
 import posixpath
 from urllib.parse import urlencode
 
 from ..venues import VENUES
+from . import markup
 from .venue_values import percent_text
 
 CALCULATOR_PAGE = "calculators/"
@@ -42,7 +42,7 @@ def to_pause(result, from_page: str = CALCULATOR_PAGE) -> str:
         "venue": result.venue if "linear" in VENUES[result.venue].contracts else "",
         "maintenance_margin_rate": percent_text(result.maintenance_margin_rate),
     }
-    link = html.escape(href(from_page, PAUSE_PAGE, values))
+    link = markup.escape(href(from_page, PAUSE_PAGE, values))
     return (
         f'<p class="result-handoff"><a class="md-button" href="{link}" data-out="to_pause">'
         "Write your pause for this trade</a> The pause check opens with this position filled in.</p>"
@@ -56,7 +56,7 @@ def to_calculator(values: dict[str, str], from_page: str = PAUSE_PAGE) -> str:
     if not (position["side"] and position["entry_price"]):
         return ""
     position["stop_price"] = values.get("invalidation_price", "")
-    link = html.escape(href(from_page, CALCULATOR_PAGE, position))
+    link = markup.escape(href(from_page, CALCULATOR_PAGE, position))
     return (
         f'<p class="result-handoff"><a href="{link}" data-out="to_calculator">'
         "Open this position in the liquidation calculator</a>, with your invalidation price as the stop.</p>"

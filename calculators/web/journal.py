@@ -17,12 +17,12 @@ spreadsheet would run as a formula are escaped with a leading apostrophe, revers
 """
 
 import csv
-import html
 import io
 import json
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
+from . import markup
 from .jsontext import MAX_DEPTH, nesting_depth
 
 SCHEMA = "ahamirror.pause-journal.v1"
@@ -298,25 +298,25 @@ def render(entries: list[Entry]) -> str:
 
 
 def _render_entry(e: Entry) -> str:
-    entry_id = html.escape(e["id"])
+    entry_id = markup.escape(e["id"])
     saved_at = e["saved_at"]
-    saved = html.escape(saved_at[:16].replace("T", " "))
+    saved = markup.escape(saved_at[:16].replace("T", " "))
     parts = [
         f'<li data-entry-id="{entry_id}"><div class="journal-head">'
         f'<span class="verdict-badge verdict-{e["verdict"]}">{VERDICT_LABELS[e["verdict"]]}</span> '
-        f'<time datetime="{html.escape(saved_at)}">{saved} UTC</time>'
+        f'<time datetime="{markup.escape(saved_at)}">{saved} UTC</time>'
         f'<button type="button" class="journal-delete" data-action="delete" data-id="{entry_id}" '
         f'aria-label="Delete the entry saved {saved}">Delete</button></div>'
     ]
     if e.get("headline"):
-        parts.append(f'<p class="journal-headline">{html.escape(e["headline"])}</p>')
+        parts.append(f'<p class="journal-headline">{markup.escape(e["headline"])}</p>')
     for name, label in (
         ("wrong_if", "Wrong if"),
         ("invalidation_price", "Invalid at"),
         ("reason_to_wait", "Reason to wait"),
     ):
         if e.get(name):
-            parts.append(f"<p><strong>{label}:</strong> {html.escape(e[name])}</p>")
+            parts.append(f"<p><strong>{label}:</strong> {markup.escape(e[name])}</p>")
     parts.append("</li>")
     return "".join(parts)
 

@@ -1,6 +1,5 @@
 """The leverage ladder widget, and the ladder's cells as every table on the site shows them."""
 
-import html
 from dataclasses import dataclass
 
 from .. import formatting as fmt
@@ -8,7 +7,7 @@ from ..errors import InputError
 from ..ladder import LadderRow, leverage_ladder
 from ..odds import touch_probabilities
 from ..venues import VENUES
-from . import charts, odds_view
+from . import charts, markup, odds_view
 from .form import Field, all_errors, parse
 from .registry import Widget
 from .venue_values import starting_values
@@ -122,9 +121,9 @@ def render_result(ladder: "Ladder") -> str:
         "real odds higher)."
     )
     return (
-        f'<p class="ladder-mine" data-out="mine">{html.escape(summary)}</p>'
+        f'<p class="ladder-mine" data-out="mine">{markup.escape(summary)}</p>'
         + charts.ladder_sparkline(rows, mine, id_prefix="ladder-curve")
-        + f'<p class="assumptions">{html.escape(note)} {html.escape(odds_note)}</p>'
+        + f'<p class="assumptions">{markup.escape(note)} {markup.escape(odds_note)}</p>'
         f'<div class="table-scroll ladder-scroll" tabindex="0" role="region" aria-label="Leverage ladder, 1x to 100x">'
         f'<table class="ladder-table" data-out="ladder"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
@@ -135,13 +134,13 @@ _CAP_NOTE = '<span class="cap-note"> (over the cap)</span>'
 
 
 def _escaped(rows: list[list[str]]) -> list[list[str]]:
-    """`html.escape` of every cell. Escaping works character by character, so when the cells
-    joined come out unchanged (figures and fixed words have nothing to escape) no cell changes: one
-    call per table instead of one per cell."""
+    """Every cell escaped (`markup.escape`, html.escape's rules). Escaping works character by
+    character, so when the cells joined come out unchanged (figures and fixed words have nothing to
+    escape) no cell changes: one call per table instead of one per cell."""
     joined = "".join(text for row in rows for text in row)
-    if html.escape(joined) == joined:
+    if markup.escape(joined) == joined:
         return rows
-    return [[html.escape(text) for text in row] for row in rows]
+    return [[markup.escape(text) for text in row] for row in rows]
 
 
 def _mine_line(rows, mine, venue) -> str:

@@ -2,7 +2,6 @@
 factor, the price at which it can be liquidated, and what one liquidation of the largest allowed size
 takes. All the arithmetic is `calculators.lending`; this module maps the form onto it and back."""
 
-import html
 from dataclasses import dataclass
 
 from .. import formatting as fmt
@@ -17,7 +16,7 @@ from ..lending import (
 )
 from ..protocols import INCENTIVE_FROM_LLTV, LIQUIDATION_FACTOR, PROTOCOLS
 from ..scenarios import LENDING_EXAMPLE as EXAMPLE
-from . import charts
+from . import charts, markup
 from .form import Field, all_errors, parse
 from .handoff import number_text
 from .registry import Widget
@@ -208,19 +207,19 @@ def render_result(answer: Lending) -> str:
         ("move", f"Room to {p.direction}", p.move, fmt.percent(p.move) if p.move is not None else "—"),
     ]
     figures = "".join(
-        f'<div class="figure-row"><dt>{html.escape(label)}</dt><dd data-out="{key}" data-value="{_raw(value)}">'
-        f"{html.escape(text)}</dd></div>"
+        f'<div class="figure-row"><dt>{markup.escape(label)}</dt><dd data-out="{key}" data-value="{_raw(value)}">'
+        f"{markup.escape(text)}</dd></div>"
         for key, label, value, text in rows
     )
     parts = [
         f'<dl class="result-figures">{figures}</dl>',
-        f'<p class="result-meaning" data-out="meaning">{html.escape(h.meaning)} {html.escape(p.meaning)}</p>',
+        f'<p class="result-meaning" data-out="meaning">{markup.escape(h.meaning)} {markup.escape(p.meaning)}</p>',
         _chart(answer),
         _outcome(answer),
-        f'<p class="result-convention" data-out="convention"><strong>{html.escape(proto.name)}:</strong> '
-        f"{html.escape(proto.convention)}</p>",
+        f'<p class="result-convention" data-out="convention"><strong>{markup.escape(proto.name)}:</strong> '
+        f"{markup.escape(proto.convention)}</p>",
         '<p class="result-source" data-out="sources">Sources (read 2026-12-01): '
-        + ", ".join(f'<a href="{html.escape(url)}">{html.escape(_short(url))}</a>' for url in proto.sources)
+        + ", ".join(f'<a href="{markup.escape(url)}">{markup.escape(_short(url))}</a>' for url in proto.sources)
         + ".</p>",
         "<p class=\"assumptions\">Prices are the protocol's oracle prices in dollars. Interest accrual, Aave's "
         "e-mode and isolation rules and oracle rounding are left out.</p>",
@@ -255,13 +254,13 @@ def _outcome(answer: Lending) -> str:
     if o.bad_debt_value:
         rows.append(("bad_debt_value", "Debt no collateral covers", o.bad_debt_value))
     figures = "".join(
-        f'<div class="figure-row"><dt>{html.escape(label)}</dt><dd data-out="{key}" data-value="{_raw(value)}">'
-        f"${html.escape(fmt.price(value))}</dd></div>"
+        f'<div class="figure-row"><dt>{markup.escape(label)}</dt><dd data-out="{key}" data-value="{_raw(value)}">'
+        f"${markup.escape(fmt.price(value))}</dd></div>"
         for key, label, value in rows
     )
     return (
         '<p class="result-subtitle"><strong>One liquidation of the largest size allowed</strong></p>'
-        f'<p class="result-liquidation" data-out="liquidation">{where}. {html.escape(o.close_factor_rule)}</p>'
+        f'<p class="result-liquidation" data-out="liquidation">{where}. {markup.escape(o.close_factor_rule)}</p>'
         f'<dl class="result-figures">{figures}</dl>'
     )
 

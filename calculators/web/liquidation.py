@@ -1,6 +1,5 @@
 """The liquidation calculator widget: fields, parsing, and the result block."""
 
-import html
 from dataclasses import dataclass
 
 from .. import formatting as fmt
@@ -11,7 +10,7 @@ from ..odds import liquidation_odds
 from ..stops import ExitCheck, planned_exit
 from ..tiers import PRESETS
 from ..venues import VENUES
-from . import charts, handoff, odds_view
+from . import charts, handoff, markup, odds_view
 from .form import Field, all_errors, parse
 from .registry import Widget
 from .venue_values import percent_text, starting_values
@@ -238,24 +237,24 @@ def render_result(answer: Answer) -> str:
     )
     figures = "".join(
         f'<div class="figure-row"><dt>{label}</dt>'
-        f'<dd data-out="{key}" data-value="{_value(value)}">{html.escape(text)}</dd></div>'
+        f'<dd data-out="{key}" data-value="{_value(value)}">{markup.escape(text)}</dd></div>'
         for key, label, value, text in rows
     )
     parts = [
         f'<dl class="result-figures">{figures}</dl>',
-        f'<p class="result-meaning result-loss" data-out="loss_note">{html.escape(_loss_note(result, unit))}</p>',
+        f'<p class="result-meaning result-loss" data-out="loss_note">{markup.escape(_loss_note(result, unit))}</p>',
         odds_view.sentence(
             answer.odds, fmt.amount(result.liquidated_at, price_unit), answer.asset, answer.volatility, answer.horizon
         ),
         _charts(result, check),
     ]
     if check is not None:
-        stop_line = html.escape(_stop_line(result, check, price_unit, unit))
+        stop_line = markup.escape(_stop_line(result, check, price_unit, unit))
         parts.append(f'<p class="result-stop" data-out="stop" data-value="{check.first}">{stop_line}</p>')
-    venue_name = html.escape(VENUES[result.venue].name)
+    venue_name = markup.escape(VENUES[result.venue].name)
     parts.append(
         f'<p class="result-convention" data-out="convention"><strong>{venue_name}:</strong> '
-        f"{html.escape(result.convention)}</p>"
+        f"{markup.escape(result.convention)}</p>"
     )
     parts.append(_starting_values_line(result))
     if result.tier is not None:
@@ -266,7 +265,7 @@ def render_result(answer: Answer) -> str:
             f"max {fmt.leverage(t.max_leverage)}.</p>"
         )
     if result.warnings:
-        items = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
+        items = "".join(f"<li>{markup.escape(w)}</li>" for w in result.warnings)
         parts.append(f'<ul class="result-warnings" data-out="warnings">{items}</ul>')
     parts.append(handoff.to_pause(result))
     return "".join(parts)
@@ -313,7 +312,7 @@ def _starting_values_line(result) -> str:
     if not said:
         return ""
     text = f"Starting values for {venue.name}, {'; '.join(said)}. Use your own tier's figures if they differ."
-    return f'<p class="result-source" data-out="starting_values">{html.escape(text)}</p>'
+    return f'<p class="result-source" data-out="starting_values">{markup.escape(text)}</p>'
 
 
 def _value(value) -> str:

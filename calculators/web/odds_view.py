@@ -5,12 +5,12 @@ ladder and the home page's quick check; the figure itself is `calculators.odds`.
 typed in percent; picking an asset fills in its sourced, dated realised volatility unless typed.
 """
 
-import html
 import math
 
 from .. import formatting as fmt
 from ..errors import InputError
 from ..markets import BTC, REFERENCES
+from . import markup
 from .form import Field
 from .venue_values import percent_text
 
@@ -73,10 +73,10 @@ def sentence(probability: float | None, level: str, asset: str, volatility: floa
     if reference is not None and math.isclose(reference.annualised_volatility, volatility, rel_tol=1e-12):
         basis = (
             f"moving like {reference.asset} in {reference.period} ({fmt.percent(volatility, 1)} a year, realised; "
-            f'<a href="{html.escape(reference.url)}">{html.escape(reference.source)}</a>)'
+            f'<a href="{markup.escape(reference.url)}">{markup.escape(reference.source)}</a>)'
         )
     else:
-        basis = f"moving {html.escape(fmt.percent(volatility, 1))} a year"
+        basis = f"moving {markup.escape(fmt.percent(volatility, 1))} a year"
     if probability is None:
         return (
             '<p class="result-odds" data-out="touch_odds" data-value="">No liquidation price to touch: in this '
@@ -88,7 +88,7 @@ def sentence(probability: float | None, level: str, asset: str, volatility: floa
         said = f"about {_odds(probability)} within {days}"
     return (
         f'<p class="result-odds" data-out="touch_odds" data-value="{probability!r}">'
-        f"<strong>Odds the price touches {html.escape(level)}: {said}</strong>, for an asset {basis}. "
+        f"<strong>Odds the price touches {markup.escape(level)}: {said}</strong>, for an asset {basis}. "
         "This is a model, a random walk with no drift: it leaves out fat tails, jumps and intraday wicks, "
         "and a liquidation needs only one touch of the mark price, so the real odds are usually higher.</p>"
     )

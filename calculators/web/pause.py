@@ -1,12 +1,10 @@
 """The pause-protocol widget: the three questions, optional position context, the verdict."""
 
-import html
-
 from .. import formatting as fmt
 from ..errors import InputError
 from ..pause import PAUSE_SECONDS, PauseStart, evaluate_pause, pause_start
 from ..venues import VENUES
-from . import handoff, journal
+from . import handoff, journal, markup
 from .form import Field, all_errors, parse
 from .registry import Widget
 from .venue_values import starting_values
@@ -73,7 +71,7 @@ def render_result(result) -> str:
     checks = "".join(
         f'<li class="check check-{_state(c.passed)}" data-check="{c.name}">'
         f'<span class="check-mark" aria-hidden="true">{_mark(c.passed)}</span>'
-        f'<span class="visually-hidden">{_state_words(c.passed)}: </span>{html.escape(c.message)}</li>'
+        f'<span class="visually-hidden">{_state_words(c.passed)}: </span>{markup.escape(c.message)}</li>'
         for c in result.checks
     )
     figures = []
@@ -83,12 +81,12 @@ def render_result(result) -> str:
         figures.append(f"loss if wrong: {fmt.price(result.loss_at_invalidation)}")
     if result.loss_share is not None:
         figures.append(f"{fmt.percent(result.loss_share)} of the account")
-    numbers = f'<p class="pause-figures">{html.escape("; ".join(figures))}.</p>' if figures else ""
+    numbers = f'<p class="pause-figures">{markup.escape("; ".join(figures))}.</p>' if figures else ""
     word, colon, rest = result.headline.partition(":")
     headline = (
-        f"<strong>{html.escape(word)}:</strong>{html.escape(rest)}"
+        f"<strong>{markup.escape(word)}:</strong>{markup.escape(rest)}"
         if colon
-        else f"<strong>{VERDICT_WORDS[result.verdict]}.</strong> {html.escape(result.headline)}"
+        else f"<strong>{VERDICT_WORDS[result.verdict]}.</strong> {markup.escape(result.headline)}"
     )
     return (
         f'<p class="verdict verdict-{result.verdict}" data-out="verdict" data-value="{result.verdict}" '

@@ -2,7 +2,6 @@
 being touched out. Everything else is a stated default, and a link opens the full calculator with
 the same numbers."""
 
-import html
 from dataclasses import dataclass
 
 from .. import formatting as fmt
@@ -11,7 +10,7 @@ from ..errors import InputError
 from ..markets import BTC
 from ..odds import liquidation_odds
 from ..venues import VENUES
-from . import handoff, odds_view
+from . import handoff, markup, odds_view
 from .form import Field, all_errors, parse
 from .registry import Widget
 
@@ -66,7 +65,7 @@ def render_result(quick: Quick) -> str:
     )
     figures = "".join(
         f'<div class="figure-row"><dt>{label}</dt><dd data-out="{key}" data-value="{_raw(value)}">'
-        f"{html.escape(text)}</dd></div>"
+        f"{markup.escape(text)}</dd></div>"
         for key, label, value, text in rows
     )
     venue = VENUES[VENUE]
@@ -88,8 +87,8 @@ def render_result(quick: Quick) -> str:
     )
     return (
         f'<dl class="result-figures quick-figures">{figures}</dl>'
-        f'<p class="assumptions quick-assumptions">{html.escape(assumed)}</p>'
-        f'<p class="result-handoff"><a class="md-button" href="{html.escape(link)}" data-out="to_calculator">'
+        f'<p class="assumptions quick-assumptions">{markup.escape(assumed)}</p>'
+        f'<p class="result-handoff"><a class="md-button" href="{markup.escape(link)}" data-out="to_calculator">'
         "Open the full calculator with these numbers</a></p>" + handoff.to_pause(r, from_page=PAGE)
     )
 

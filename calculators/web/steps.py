@@ -7,7 +7,6 @@ engine for every price; this module only turns rows into steps and the engine's 
 back into the row's own field.
 """
 
-import html
 from dataclasses import dataclass
 
 from .. import formatting as fmt
@@ -15,7 +14,7 @@ from ..errors import InputError
 from ..positions import AVERAGING, AVERAGING_SOURCE, ISOLATED_RULES, KINDS, PositionState, build_position
 from ..scenarios import AVERAGING_DOWN, TEACHING
 from ..venues import LINEAR, VENUES
-from . import charts
+from . import charts, markup
 from .form import Field, all_errors, parse
 from .handoff import number_text
 from .registry import Widget
@@ -241,21 +240,21 @@ def render_result(answer: Steps) -> str:
             ("move_to_liquidation", state.move_to_liquidation, fmt.percent(state.move_to_liquidation)),
         )
         tds = "".join(
-            f'<td data-out="{key}" data-value="{_raw(value)}">{html.escape(text)}</td>' for key, value, text in cells
+            f'<td data-out="{key}" data-value="{_raw(value)}">{markup.escape(text)}</td>' for key, value, text in cells
         )
         name = f"{state.step + 1}. {KIND_LABELS[state.kind]} at {fmt.price(state.mark_price)}"
-        body.append(f'<tr data-row="{row}"><th scope="row">{html.escape(name)}</th>{tds}</tr>')
+        body.append(f'<tr data-row="{row}"><th scope="row">{markup.escape(name)}</th>{tds}</tr>')
     table = (
         '<div class="table-scroll steps-scroll" tabindex="0" role="region" aria-label="The position after each step">'
         f'<table class="steps-table" data-out="steps"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
     return (
-        f'<p class="result-meaning" data-out="summary">{html.escape(_summary(answer))}</p>'
+        f'<p class="result-meaning" data-out="summary">{markup.escape(_summary(answer))}</p>'
         + table
         + _chart(states)
-        + f'<p class="assumptions">{html.escape(_assumptions(answer))} '
-        f'<a href="{html.escape(AVERAGING_SOURCE)}">Bybit on average entry prices</a>.</p>'
+        + f'<p class="assumptions">{markup.escape(_assumptions(answer))} '
+        f'<a href="{markup.escape(AVERAGING_SOURCE)}">Bybit on average entry prices</a>.</p>'
     )
 
 

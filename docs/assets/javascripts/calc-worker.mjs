@@ -59,12 +59,13 @@ async function fetchChecked(name, url, cache, early = null) {
     throw new RuntimeFault("damaged", `${name}: not WebAssembly`);
   }
   if (expected) {
-    if (body.byteLength !== expected.size) {
-      throw new RuntimeFault("damaged", `${name}: ${body.byteLength} bytes, expected ${expected.size}`);
-    }
+    // An archive arrives in one of two equivalent forms: as published, or stored, when the host sent
+    // its .br or .gz sibling (sitebuild/compress.py). The size says which one to hash against.
+    const form = [expected, expected.sibling].find((entry) => entry && entry.size === body.byteLength);
+    if (!form) throw new RuntimeFault("damaged", `${name}: ${body.byteLength} bytes, expected ${expected.size}`);
     // crypto.subtle exists only in secure contexts (https, localhost): elsewhere the size must do.
-    const digest = crypto.subtle ? hex(await crypto.subtle.digest("SHA-256", body)) : expected.sha256;
-    if (digest !== expected.sha256) throw new RuntimeFault("damaged", `${name}: sha256 ${digest}, expected ${expected.sha256}`);
+    const digest = crypto.subtle ? hex(await crypto.subtle.digest("SHA-256", body)) : form.sha256;
+    if (digest !== form.sha256) throw new RuntimeFault("damaged", `${name}: sha256 ${digest}, expected ${form.sha256}`);
   }
   return { body, type };
 }
@@ -91,7 +92,14 @@ async function addWheel(pyodide, lockBytes, fetched) {
     throw new RuntimeFault("damaged", `the lockfile names no wheel for ${PACKAGE}`);
   }
   const { body } = await fetched(name);
-  if (crypto.subtle) {  // as in fetchChecked: outside a secure context the manifest's size must do
+  const published = MANIFEST[name];
+  if (published) {
+    // fetchChecked has checked the body against the build's manifest (the wheel as published, or its
+    // stored form from a sibling): the lockfile must name the wheel the build published.
+    if (published.sha256 !== entry.sha256) {
+      throw new RuntimeFault("damaged", `${name}: the lockfile says sha256 ${entry.sha256}, the build published ${published.sha256}`);
+    }
+  } else if (crypto.subtle) {  // an unsealed worker: the body against the lockfile itself
     const digest = hex(await crypto.subtle.digest("SHA-256", body));
     if (digest !== entry.sha256) throw new RuntimeFault("damaged", `${name}: sha256 ${digest}, the lockfile says ${entry.sha256}`);
   }
