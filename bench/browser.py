@@ -530,6 +530,12 @@ class Recorder:
             except Exception:  # e.g. a redirect: no body to count
                 out["unreadable"].append(response.url)
                 continue
+            # A second load of a file from the browser's memory cache (the worker imports the
+            # Pyodide modules it has just fetched and checked) sent nothing, yet its reported body
+            # size is negative (minus its headers' size): it counts as 0, and does not replace the
+            # file's real transfer below.
+            if wire < 0:
+                wire = 0
             out["requests"] += 1
             out["wire"] += wire
             out["raw"] += len(body)
@@ -537,7 +543,8 @@ class Recorder:
                 out["pyodide_wire"] += wire
                 out["pyodide_raw"] += len(body)
                 name = response.url.rsplit("/", 1)[-1]
-                out["pyodide_files"][name] = [wire, response.headers.get("content-encoding") or "identity"]
+                if wire or name not in out["pyodide_files"]:
+                    out["pyodide_files"][name] = [wire, response.headers.get("content-encoding") or "identity"]
         return out
 
     def before_worker(self) -> list:
