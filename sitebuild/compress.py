@@ -11,11 +11,12 @@ browser accepts. Hosts that ignore them serve the plain file exactly as before (
 Only files that shrink by at least `MIN_SAVING` get copies.
 
 The stdlib zip and the wheel are zip archives whose members are deflated one by one, which is what
-a host that sends files as they are (GitHub Pages sends a zip uncompressed) should get. Compressing
-such an archive again gains little, since each member is compressed already. So their siblings
-encode a second form of the same archive, `stored_copy`: the same members, names, order and bytes,
-stored rather than deflated, which brotli then compresses across all of them with its 16 MiB window
-(the stdlib: 797 kB as deflated members, 538 kB as a brotli'd stored archive). A host that sends a
+a host without siblings should send: hosts that compress on the fly leave zip archives alone
+(Cloudflare's list of types has no zip; GitHub Pages documents none). Compressing such an archive
+again gains little, since each member is compressed already. So their siblings encode a second form
+of the same archive, `stored_copy`: the same members, names, order and bytes, stored rather than
+deflated, which brotli then compresses across all of them with its 16 MiB window (the stdlib:
+769 kB as deflated members, 518 kB as a brotli'd stored archive). A host that sends a
 sibling thus sends a different, equivalent zip: the worker accepts the sha256 of either form
 (integrity.py records both), and Python imports the same bytes from both.
 
@@ -43,8 +44,8 @@ MIN_SAVING = 0.05  # keep a copy only if it is at least 5 % smaller than the fil
 MIN_SIZE = 1024  # below this the headers outweigh any saving
 NODE_TIMEOUT_S = 300
 KEEP_FILES = 40  # cache files kept (most recently used): two per file, for two versions of each
-ARCHIVES = (".zip", ".whl")
-_OWN_SOURCE = pathlib.Path(__file__)  # siblings encode their stored form (stored_copy)
+ARCHIVES = (".zip", ".whl")  # their siblings encode their stored form (stored_copy)
+_OWN_SOURCE = pathlib.Path(__file__)  # part of the cache key of those siblings
 
 # Node's zlib at brotli's densest settings: quality 11, the largest window (16 MiB), and the size
 # hint that lets the encoder plan for the whole input.

@@ -6,8 +6,8 @@ type; rules are written for the URL paths the host sees, sub-path included) and 
 and WebAssembly as hosts do, so what is measured and tested here is what visitors get: a file with a
 precompressed sibling (`name.br`, `name.gz`, written by sitebuild/compress.py) is sent as the best
 sibling the browser accepts, as Caddy's `precompressed` or nginx's `gzip_static` do; other text is
-gzipped on the fly. `encodings` limits what is offered, e.g. to ("gzip",) to stand in for a host
-that only gzips on the fly (GitHub Pages).
+gzipped on the fly. `encodings` limits what is offered, e.g. to ("gzip",) for a host that ignores
+the .br siblings; `siblings=False` ignores the siblings altogether, like GitHub Pages.
 
 Like a static host it never lists a folder, answers a missing address (inside or outside the
 sub-path) with the site's own `404.html` and status 404, and answers a malformed request (a NUL or
@@ -309,7 +309,8 @@ def make_server(
     """`prefix` ("/leverage-optimism/") serves the site under a sub-path, as a project page is;
     `encodings` is what the server may send (("gzip",) for a host that ignores .br siblings);
     `siblings=False` ignores the precompressed files altogether and gzips text and WebAssembly on the
-    fly, sending archives as they are: GitHub Pages, which reads no sibling and compresses no zip."""
+    fly, sending archives as they are: GitHub Pages as the bench assumes it (it documents reading no
+    sibling, and no list of the types it compresses)."""
     unknown = set(encodings) - set(SIBLINGS)
     if unknown:
         raise ValueError(f"unknown encoding(s): {sorted(unknown)}")
