@@ -62,18 +62,22 @@ def runtime_attributes(page_url: str) -> dict[str, str]:
     }
 
 
-def early_start_tags(page_url: str) -> str:
-    """For the <head> of a page with widgets: the runtime's settings, the inline script that starts
-    the worker with them while the rest of the (long) page is parsed (sitebuild/early_start.js), and
-    widgets.mjs as an async module, so it takes the worker over early. The same module at the end
-    of <body> (every page, for instant navigation) is the same module instance: a browser evaluates
-    a module URL once. The inline script's sha256 reaches the Content-Security-Policy like any other."""
+def early_start_tags(page_url: str) -> tuple[str, str]:
+    """For the <head> of a page with widgets, (start, module):
+    - start: the runtime's settings and the inline script that starts the worker with them while
+      the rest of the (long) page is parsed (sitebuild/early_start.js). It goes before the page's
+      stylesheets (sitebuild/mkdocs_hooks.py): a classic script waits for every style sheet above it
+      to arrive, and the worker needs none of them.
+    - module: widgets.mjs as an async module, so it takes the worker over early. The same module at
+      the end of <body> (every page, for instant navigation) is the same module instance: a browser
+      evaluates a module URL once.
+    The inline script's sha256 reaches the Content-Security-Policy like any other."""
     script = _relative(layout.WIDGETS, page_url)
-    return (
+    start = (
         f'<meta name="{EARLY_START_META}" {_attribute_text(runtime_attributes(page_url))}>'
         f"<script>{EARLY_START_SCRIPT}</script>"
-        f'<script type="module" async src="{html.escape(script)}"></script>'
     )
+    return start, f'<script type="module" async src="{html.escape(script)}"></script>'
 
 
 def widget(kind: str, page_url: str) -> str:

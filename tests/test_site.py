@@ -420,3 +420,26 @@ def test_every_page_naming_a_venue_lists_its_sources(pages):
             assert dated_once or re.search(r"read \d{4}-\d{2}-\d{2}", item), f"{url}: source without the date: {item}"
         checked += 1
     assert checked >= 5
+
+
+def test_widget_pages_start_the_runtime_before_their_stylesheets_and_after_the_policy(built_site):
+    """A classic inline script waits for every style sheet above it, so the early start sits before
+    the first stylesheet; the Content-Security-Policy meta covers only what follows it, so it comes
+    first. Pages without a widget carry no early start at all."""
+    widget_pages = 0
+    for path in sorted(built_site.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        head = text[: text.index("</head>")]
+        if 'data-widget="' not in text:
+            assert 'name="ahamirror-runtime"' not in head, path
+            continue
+        widget_pages += 1
+        policy = head.index('http-equiv="Content-Security-Policy"')
+        settings = head.index('<meta name="ahamirror-runtime"')
+        script = head.index("<script>", settings)
+        stylesheet = head.index('<link rel="stylesheet"')
+        assert policy < settings < script < stylesheet, path
+        assert re.search(r'<script type="module" async src="[./]*assets/javascripts/widgets\.mjs"></script>$', head), (
+            path
+        )
+    assert widget_pages >= 5
