@@ -79,7 +79,8 @@ def cache_dir() -> pathlib.Path:
 
 
 def precompress(folder: pathlib.Path, names: list[str]) -> dict[str, dict[str, int]]:
-    """Write `name.br` and `name.gz` beside each named file in `folder` where they save enough.
+    """Write `name.br` and `name.gz` beside each named file in `folder` (a name may be a path
+    relative to it) where they save enough.
 
     Returns {name: {encoding: size}} for the copies written (stale copies of a file that no longer
     qualifies are removed, so a host never serves an old body)."""
@@ -109,12 +110,8 @@ def precompress(folder: pathlib.Path, names: list[str]) -> dict[str, dict[str, i
 
 def precompress_theme(site: pathlib.Path) -> dict[str, dict[str, int]]:
     """The siblings of THEME_FILES, as `precompress` writes them; keys are site-relative paths."""
-    written = {}
-    for pattern in THEME_FILES:
-        for path in sorted(site.glob(pattern)):
-            for name, sizes in precompress(path.parent, [path.name]).items():
-                written[(path.parent / name).relative_to(site).as_posix()] = sizes
-    return written
+    names = [path.relative_to(site).as_posix() for pattern in THEME_FILES for path in sorted(site.glob(pattern))]
+    return precompress(site, names)
 
 
 def _prune(cache: pathlib.Path) -> None:

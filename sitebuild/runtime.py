@@ -2,7 +2,8 @@
 
 Runs after every build (see sitebuild/__init__.py). Nothing is fetched from a CDN: the browser loads Pyodide
 from the site itself, and the worker imports the calculators package straight from the wheel the
-trimmed lockfile names, once the wheel's sha256 is the one written there (calc-worker.mjs, addWheel).
+trimmed lockfile names, once its bytes have passed the build's manifest and the lockfile's sha256 is
+that of the wheel the build published (calc-worker.mjs, fetchChecked and addWheel).
 The standard library and the wheel are the lean, precompiled ones `lean.py` builds and verifies
 (cached: no Node run when nothing changed).
 """

@@ -400,7 +400,7 @@ def test_a_half_finished_deploy_never_mixes_an_old_wheel_with_a_new_lockfile(bui
 @pytest.mark.browser
 def test_a_wheel_the_lockfile_does_not_describe_is_refused_as_damaged(built_site, tmp_path, serve, browser):
     """The worker imports the package straight from the wheel the lockfile names, and only if the
-    wheel's sha256 is the one the lockfile gives. Here the lockfile speaks of another release while the
+    lockfile's sha256 is that of the wheel the build published. Here the lockfile speaks of another release while the
     worker's own manifest is sealed on the files as they are, so only that check can stop the start:
     the page must say the runtime arrived damaged, keep its pre-rendered result, and never go live."""
     site = tmp_path / "site"

@@ -174,10 +174,12 @@ def test_worker_boots_on_the_lean_stdlib_and_imports_from_the_wheel_the_lockfile
     assert "stdLibURL: runtime + stdlib" in worker
     assert "lockFileURL: runtime + lockfile" in worker and "packageBaseUrl: runtime" in worker
     assert "checkIntegrity: false" not in worker
-    # No install step: the wheel goes on sys.path once its sha256 is the lockfile's (the browser test
-    # of a disagreeing lockfile is in test_deploy.py).
+    # No install step: the wheel goes on sys.path once the lockfile names the wheel the build
+    # published (or, in an unsealed worker, once its bytes hash to the lockfile's sha256). The browser
+    # test of a disagreeing lockfile is in test_deploy.py.
     assert "packages: [" not in worker and "loadPackage(" not in worker
     assert "await addWheel(pyodide, (await fetched(lockfile)).body, fetched)" in worker
+    assert "published.sha256 !== entry.sha256" in worker
     assert "digest !== entry.sha256" in worker
 
 
