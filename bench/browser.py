@@ -62,7 +62,9 @@ TIMELINE = """(workerMark) => {
   const nav = performance.getEntriesByType("navigation")[0] || {};
   const worker = performance.getEntriesByType("resource").find((entry) => entry.name.includes(workerMark));
   const metrics = window.__ahamirror || {};
-  return { load: nav.loadEventEnd || null, worker: worker ? worker.startTime : null, boot: metrics.bootMs ?? null };
+  const phases = metrics.bootPhases || {};
+  return { load: nav.loadEventEnd || null, worker: worker ? worker.startTime : null, boot: metrics.bootMs ?? null,
+    python: phases.python ?? null };
 }"""
 # Resolves once the page's service worker is active (its install precached the runtime).
 SW_READY = """async (timeout) => {
@@ -244,6 +246,7 @@ def start_figures(browser, base: str, runs: int = 5, profile: Profile = UNTHROTT
             "load_event_ms": col(name, "load"),
             "worker_requested_ms": col(name, "worker"),
             "worker_boot_ms": col(name, "boot"),
+            "worker_python_up_ms": col(name, "python"),
         }
 
     sw_note = f"service worker active before the warm navigation in {sum(map(bool, sw_ready))}/{runs} runs"
@@ -274,10 +277,17 @@ def start_figures(browser, base: str, runs: int = 5, profile: Profile = UNTHROTT
         ),
         Figure(
             key + "site_cold_boot",
-            "    (worker's own boot: loadPyodide + wheel + import)",
+            "    (worker's own boot: checks, loadPyodide, wheel, import, first widget's module)",
             "ms",
             col("site_cold", "boot"),
-            note="window.__ahamirror.bootMs, measured in the worker",
+            note="window.__ahamirror.bootMs, measured in the worker, until every file is checked",
+        ),
+        Figure(
+            key + "site_cold_python",
+            "      of which: until Python is up (loadPyodide)",
+            "ms",
+            col("site_cold", "python"),
+            note="window.__ahamirror.bootPhases.python: the boot message to loadPyodide's end",
         ),
         Figure(
             key + "site_warm",

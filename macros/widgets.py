@@ -10,6 +10,7 @@ import html
 import json
 import pathlib
 import posixpath
+from collections.abc import Iterable
 
 from calculators.web import journal, registry
 from sitebuild import layout, offline, runtime
@@ -62,7 +63,7 @@ def runtime_attributes(page_url: str) -> dict[str, str]:
     }
 
 
-def early_start_tags(page_url: str) -> tuple[str, str]:
+def early_start_tags(page_url: str, kinds: Iterable[str] = ()) -> tuple[str, str]:
     """For the <head> of a page with widgets, (start, module):
     - start: the runtime's settings and the inline script that starts the worker with them while
       the rest of the (long) page is parsed (sitebuild/early_start.js). It goes before the page's
@@ -71,12 +72,11 @@ def early_start_tags(page_url: str) -> tuple[str, str]:
     - module: widgets.mjs as an async module, so it takes the worker over early. The same module at
       the end of <body> (every page, for instant navigation) is the same module instance: a browser
       evaluates a module URL once.
-    The inline script's sha256 reaches the Content-Security-Policy like any other."""
+    `kinds`: the widgets on the page, in order (data-widgets), which the worker imports while its last
+    integrity check ends. The inline script's sha256 reaches the Content-Security-Policy like any other."""
     script = _relative(layout.WIDGETS, page_url)
-    start = (
-        f'<meta name="{EARLY_START_META}" {_attribute_text(runtime_attributes(page_url))}>'
-        f"<script>{EARLY_START_SCRIPT}</script>"
-    )
+    settings = {**runtime_attributes(page_url), "data-widgets": " ".join(dict.fromkeys(kinds))}
+    start = f'<meta name="{EARLY_START_META}" {_attribute_text(settings)}><script>{EARLY_START_SCRIPT}</script>'
     return start, f'<script type="module" async src="{html.escape(script)}"></script>'
 
 

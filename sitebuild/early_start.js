@@ -22,5 +22,6 @@
   early.worker.onerror = function (event) { event.preventDefault(); early.said.push(event); };
   // The same message as widgets.mjs bootMessage().
   early.worker.postMessage({ type: "boot", runtime: new URL(settings.dataset.runtime, location.href).href,
-    lockfile: settings.dataset.lockfile, stdlib: settings.dataset.stdlib, retry: false });
+    lockfile: settings.dataset.lockfile, stdlib: settings.dataset.stdlib, retry: false,
+    widgets: (settings.dataset.widgets || "").split(" ").filter(Boolean) });
 })();

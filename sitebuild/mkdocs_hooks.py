@@ -6,6 +6,7 @@ sys.path the way `python -m mkdocs` does, so `on_config` does it before anything
 
 import importlib
 import pathlib
+import re
 import sys
 
 from mkdocs.plugins import event_priority
@@ -65,9 +66,10 @@ def on_post_page(output, page, config):
     # goes before the first stylesheet, which an inline script would otherwise wait for (measured
     # side by side: the first live result 3 % sooner, median of 16 alternated loads), and after the
     # Content-Security-Policy, which the build puts first in <head> (sitebuild/headers.py).
-    if 'data-widget="' not in output:
+    kinds = re.findall(r'data-widget="([\w-]+)"', output)
+    if not kinds:
         return output
-    start, module = importlib.import_module("macros.widgets").early_start_tags(page.url)
+    start, module = importlib.import_module("macros.widgets").early_start_tags(page.url, kinds)
     head_end = output.index("</head>")
     first_style = output.find('<link rel="stylesheet"', 0, head_end)
     at = head_end if first_style == -1 else first_style

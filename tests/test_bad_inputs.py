@@ -514,3 +514,23 @@ def test_a_deeply_nested_request_is_refused_before_it_is_parsed():
     }
     flat = json.loads(api.handle_json(json.dumps({"widget": "ladder", "values": {}})))
     assert flat["ok"] is True
+
+
+def test_prepare_imports_a_known_widget_and_ignores_any_other_name():
+    """The worker passes the page's widget kinds to `api.prepare` as data (calc-worker.mjs). A known
+    kind's module is imported, nothing else is: not an unknown name, not a module path, not a number."""
+    script = """
+import json, sys
+from calculators.web import api
+before = set(sys.modules)
+results = [api.prepare(name) for name in ("liquidation", "no-such-widget", "web.liquidation", "os", "", 3, None)]
+added = sorted(m for m in set(sys.modules) - before if m.startswith("calculators"))
+print(json.dumps({"results": results, "added": added}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    report = json.loads(done.stdout)
+    assert report["results"] == [True, False, False, False, False, False, False]
+    assert "calculators.web.liquidation" in report["added"]
+    assert not [
+        m for m in report["added"] if m.startswith("calculators.web.") and m.split(".")[-1] in ("ladder", "pause")
+    ]

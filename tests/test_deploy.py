@@ -397,6 +397,20 @@ def test_a_half_finished_deploy_never_mixes_an_old_wheel_with_a_new_lockfile(bui
     context.close()
 
 
+def _expect_damaged(browser, base: str) -> None:
+    """The calculators page at `base` must say its runtime arrived damaged, keep its pre-rendered
+    result, and never have received an answer."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "calculators/")
+    failed = '[data-widget="liquidation"][data-runtime-state="failed"]'
+    page.wait_for_selector(failed, timeout=BOOT_MS)
+    assert page.get_attribute(failed, "data-runtime-failure") == "damaged"
+    assert page.locator(LIVE).count() == 0
+    assert page.evaluate("() => window.__ahamirror.recalcs") == 0, "an answer reached the page"
+    context.close()
+
+
 @pytest.mark.browser
 def test_a_wheel_the_lockfile_does_not_describe_is_refused_as_damaged(built_site, tmp_path, serve, browser):
     """The worker imports the package straight from the wheel the lockfile names, and only if the
@@ -410,15 +424,37 @@ def test_a_wheel_the_lockfile_does_not_describe_is_refused_as_damaged(built_site
     lock["packages"]["calculators"]["sha256"] = hashlib.sha256(b"another release of the wheel").hexdigest()
     lock_path.write_text(json.dumps(lock))
     integrity.seal(site)  # the manifest agrees with every file: the lockfile alone disagrees
-    base = serve(site, prefix=SUB_PATH)
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(base + "calculators/")
-    failed = '[data-widget="liquidation"][data-runtime-state="failed"]'
-    page.wait_for_selector(failed, timeout=BOOT_MS)
-    assert page.get_attribute(failed, "data-runtime-failure") == "damaged"
-    assert page.locator(LIVE).count() == 0
-    context.close()
+    _expect_damaged(browser, serve(site, prefix=SUB_PATH))
+
+
+@pytest.mark.browser
+def test_a_wasm_that_runs_but_is_not_the_builds_never_answers(built_site, tmp_path, serve, browser):
+    """The wasm is the one file Pyodide starts on before its check ends (streaming compilation), and
+    the check's steps wait while Python's start holds the worker's thread: a wasm that compiles and
+    runs must still be refused before any answer. Here one letter of CPython's interactive banner,
+    which Pyodide never prints, is changed: valid WebAssembly, and Python starts on it, but its sha256
+    is not the manifest's. The page must say the runtime arrived damaged and never go live. (Before
+    the worker waited for every check, this page went live whenever the check lost the race.)"""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    wasm = site / runtime.runtime_dir() / "pyodide.asm.wasm"
+    data = wasm.read_bytes()
+    banner = b'Type "help"'
+    assert data.count(banner) == 1, "the banner moved: pick another unused string in the wasm's data"
+    wasm.write_bytes(data.replace(banner, b'type "help"'))
+    for suffix in compress.ENCODINGS.values():  # the host sends the altered file itself
+        wasm.with_name(wasm.name + suffix).unlink(missing_ok=True)
+    valid = subprocess.run(
+        [
+            "node",
+            "-e",
+            "process.exit(WebAssembly.validate(require('fs').readFileSync(process.argv[1])) ? 0 : 1)",
+            str(wasm),
+        ],
+        check=False,
+    )
+    assert valid.returncode == 0, "the altered wasm must still be valid WebAssembly, or the test proves nothing"
+    _expect_damaged(browser, serve(site, prefix=SUB_PATH))
 
 
 def _archives_as_received(page, base: str) -> dict[str, tuple[str, bytes]]:
@@ -481,11 +517,4 @@ def test_a_sibling_left_from_another_release_is_refused_as_damaged(built_site, t
     compress.precompress(other, [stdlib])
     for suffix in compress.ENCODINGS.values():
         shutil.copy2(other / (stdlib + suffix), folder / (stdlib + suffix))
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(serve(site, prefix=SUB_PATH) + "calculators/")
-    failed = '[data-widget="liquidation"][data-runtime-state="failed"]'
-    page.wait_for_selector(failed, timeout=BOOT_MS)
-    assert page.get_attribute(failed, "data-runtime-failure") == "damaged"
-    assert page.locator(LIVE).count() == 0
-    context.close()
+    _expect_damaged(browser, serve(site, prefix=SUB_PATH))

@@ -443,3 +443,14 @@ def test_widget_pages_start_the_runtime_before_their_stylesheets_and_after_the_p
             path
         )
     assert widget_pages >= 5
+
+
+def test_the_early_start_names_the_pages_widgets_in_order(built_site, widget_pages):
+    """The worker imports the page's widgets while its last integrity check ends, the first one
+    always (calc-worker.mjs): the settings list the kinds the body holds, in the body's order, once each."""
+    for page, kinds in widget_pages.items():
+        text = (built_site / page / "index.html").read_text(encoding="utf-8")
+        head = text[: text.index("</head>")]
+        named = re.search(r'<meta name="ahamirror-runtime"[^>]* data-widgets="([^"]*)"', head)
+        assert named, page
+        assert named.group(1).split() == list(dict.fromkeys(kinds)), page

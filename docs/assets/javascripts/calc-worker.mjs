@@ -1,7 +1,8 @@
 // The site's one Python runtime: Pyodide in a module worker, so the page never freezes.
-// Messages in:  {type: "boot", runtime: absolute URL of the runtime folder, lockfile, stdlib: file names, retry}
+// Messages in:  {type: "boot", runtime: absolute URL of the runtime folder, lockfile, stdlib: file names, retry,
+//                widgets: the kinds of widget on the page, to import while the last check ends}
 //               {type: "call", id, request}   (request is plain data, sent to Python as JSON text)
-// Messages out: {type: "ready", ms} | {type: "failed", kind} | {type: "result", id, response, ms}
+// Messages out: {type: "ready", ms, phases} | {type: "failed", kind} | {type: "result", id, response, ms}
 
 let handle = null;
 
@@ -113,20 +114,27 @@ async function addWheel(pyodide, lockBytes, fetched) {
 // `retry`: the visitor pressed "Try again". Every file is then fetched past the HTTP cache, which
 // could hold the damaged copy that failed the first time (the fetch also replaces that copy, so the
 // module imports below, which read the HTTP cache, get the good one).
-async function boot(runtime, lockfile, stdlib, retry) {
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function boot(runtime, lockfile, stdlib, retry, widgets) {
   const started = performance.now();
+  // When each step of the start ended, in ms since it began (the bench reports them).
+  const phases = {};
+  const mark = (name) => { phases[name] = Math.round(performance.now() - started); };
   if (typeof WebAssembly !== "object") throw new RuntimeFault("unsupported", "WebAssembly is turned off");
   const cache = retry ? "reload" : "default";
   const names = Object.keys(MANIFEST).length ? Object.keys(MANIFEST) : ["pyodide.mjs", "pyodide.asm.mjs", WASM, stdlib, lockfile];
   // The wasm is the one file not held back until checked: Pyodide compiles a copy of the real
   // response while it downloads (streaming compilation, and the browser's cache of compiled code,
   // work only on a real response), and the check of the other copy runs beside it. Damaged bytes
-  // still end the start: the check rejects, whatever the compiler made of them.
+  // still end the start: "ready" waits for every check (below), whatever the compiler made of them.
   let wasmCopy;
   const wasmEarly = new Promise((resolve) => { wasmCopy = resolve; });
   const checked = new Map(names.map((name) => [name, fetchChecked(name, runtime + name, cache, name === WASM ? wasmCopy : null)]));
   const all = Promise.all(checked.values());
   all.catch(() => {});
+  let settled = false;
+  all.then(() => { settled = true; }, () => { settled = true; });
 
   // Pyodide's own fetches of the runtime files get the checked bytes (typed application/wasm for its
   // fallback compilation from bytes); anything else passes through.
@@ -148,8 +156,10 @@ async function boot(runtime, lockfile, stdlib, retry) {
   // The two modules are imported, not fetched: they are checked first, then imported from the
   // same URL (the HTTP cache holds the copy just checked).
   await Promise.all([checked.get("pyodide.mjs"), checked.get("pyodide.asm.mjs")]);
+  mark("modules");
   const load = (async () => {
     const { loadPyodide } = await import(runtime + "pyodide.mjs");
+    mark("imported");
     self.postMessage({ type: "progress", done: 1 });
     return loadPyodide({
       indexURL: runtime,
@@ -170,6 +180,7 @@ async function boot(runtime, lockfile, stdlib, retry) {
     await all;  // a file's own fault, when there is one, names the problem better than Pyodide's error
     throw error;
   }
+  mark("python");
   self.fetch = networkFetch;  // started: the checked bytes (the wasm alone is megabytes) can go
   const fetched = (name) => checked.get(name) || fetchChecked(name, runtime + name, cache);
   try {
@@ -177,18 +188,39 @@ async function boot(runtime, lockfile, stdlib, retry) {
   } finally {
     checked.clear();
   }
+  mark("wheel");
   self.postMessage({ type: "progress", done: 2 });
-  handle = pyodide.pyimport("calculators.web.api").handle_json;
+  const api = pyodide.pyimport("calculators.web.api");
+  handle = api.handle_json;
   self.postMessage({ type: "progress", done: 3 });
-  return Math.round(performance.now() - started);
+  mark("package");
+  // Python can be up before the wasm's own check has ended: Pyodide started on the streamed copy,
+  // and the check's steps wait for this thread, which Python's start holds for most of a second.
+  // No answer leaves before every file is checked. Meanwhile the page's widgets are imported (the
+  // check's hashing runs off this thread): the first always, since its first answer would pay for
+  // that import anyway, then the others one at a time until the check has ended.
+  const kinds = Array.isArray(widgets) ? widgets : [];
+  for (const [i, kind] of kinds.entries()) {
+    await nextTask();  // lets the check take its next step
+    if (i > 0 && settled) break;
+    try {
+      api.prepare(String(kind));  // the name goes to Python as data; an unknown one is ignored
+    } catch (error) {  // the widget's own first request will meet (and word) the same fault
+      console.debug(`ahamirror: could not prepare the ${kind} widget`, error);
+    }
+  }
+  mark("prepared");
+  await all;
+  mark("checked");
+  return { ms: phases.checked, phases };
 }
 
 self.onmessage = async (event) => {
   const message = event.data || {};
   if (message.type === "boot") {
     try {
-      const ms = await boot(message.runtime, message.lockfile, message.stdlib, Boolean(message.retry));
-      self.postMessage({ type: "ready", ms });
+      const { ms, phases } = await boot(message.runtime, message.lockfile, message.stdlib, Boolean(message.retry), message.widgets);
+      self.postMessage({ type: "ready", ms, phases });
     } catch (error) {
       // The page words the kind of failure plainly; the details (possibly a Python traceback) only
       // go to the developer console.

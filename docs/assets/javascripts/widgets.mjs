@@ -103,6 +103,7 @@ function startRuntime(root) {
             if (fault || !current()) return;
             clearTimeout(timer);
             metrics.bootMs = message.ms;
+            metrics.bootPhases = message.phases;
             if (runtime.state === "failed") {
               lateStart();
               return;
@@ -142,7 +143,8 @@ function startRuntime(root) {
 
 // What starts the worker (sitebuild/early_start.js sends the same from the page's <head>).
 function bootMessage(root, retry) {
-  return { type: "boot", runtime: new URL(root.dataset.runtime, location.href).href, lockfile: root.dataset.lockfile, stdlib: root.dataset.stdlib, retry };
+  const widgets = [...new Set([...document.querySelectorAll("[data-widget]")].map((el) => el.dataset.widget))];
+  return { type: "boot", runtime: new URL(root.dataset.runtime, location.href).href, lockfile: root.dataset.lockfile, stdlib: root.dataset.stdlib, retry, widgets };
 }
 
 // The worker the page's inline early start made, on the first attempt only, and only once (a retry
