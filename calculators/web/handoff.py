@@ -7,7 +7,6 @@ they work under any base path, and with JavaScript off in the pre-rendered resul
 """
 
 import posixpath
-from urllib.parse import urlencode
 
 from ..venues import VENUES
 from . import markup
@@ -21,7 +20,7 @@ POSITION = ("side", "entry_price", "quantity", "leverage", "venue", "maintenance
 
 def href(from_page: str, to_page: str, values: dict[str, str]) -> str:
     base = posixpath.relpath(to_page, from_page.rstrip("/") or ".") + "/"
-    fragment = urlencode({k: v for k, v in values.items() if v != ""})
+    fragment = markup.form_urlencode({k: v for k, v in values.items() if v != ""})
     return base + ("#" + fragment if fragment else "")
 
 
