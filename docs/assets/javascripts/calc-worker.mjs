@@ -191,7 +191,6 @@ async function boot(runtime, lockfile, stdlib, retry, widgets) {
   mark("wheel");
   self.postMessage({ type: "progress", done: 2 });
   const api = pyodide.pyimport("calculators.web.api");
-  handle = api.handle_json;
   self.postMessage({ type: "progress", done: 3 });
   mark("package");
   // Python can be up before the wasm's own check has ended: Pyodide started on the streamed copy,
@@ -211,6 +210,7 @@ async function boot(runtime, lockfile, stdlib, retry, widgets) {
   }
   mark("prepared");
   await all;
+  handle = api.handle_json;  // only now can a call be answered
   mark("checked");
   return { ms: phases.checked, phases };
 }
