@@ -132,7 +132,8 @@ async function boot(runtime, lockfile, stdlib, retry, widgets) {
   const wasmEarly = new Promise((resolve) => { wasmCopy = resolve; });
   const checked = new Map(names.map((name) => [name, fetchChecked(name, runtime + name, cache, name === WASM ? wasmCopy : null)]));
   const all = Promise.all(checked.values());
-  all.catch(() => {});
+  // Whether every check has ended, either way (read while the page's widgets are imported, below);
+  // handling the rejection here also keeps it from going unhandled while nothing awaits `all` yet.
   let settled = false;
   all.then(() => { settled = true; }, () => { settled = true; });
 
