@@ -40,15 +40,24 @@ def sha256_of(data: bytes) -> str:
 
 
 def runtime_files(site: pathlib.Path) -> list[str]:
-    """File names inside the runtime folder the worker loads: Pyodide, the stdlib, the lockfile, the wheel."""
+    """File names inside the runtime folder the worker loads: Pyodide, the stdlib, the lockfile, the
+    wheel, and the brotli decoder (loaded only where the host does not send brotli itself)."""
     folder = site / runtime.runtime_dir()
     wheels = sorted(wheel.name for wheel in folder.glob("*.whl"))
-    return [*runtime.RUNTIME_FILES, runtime.STDLIB, layout.LOCKFILE, *wheels]
+    return [*runtime.RUNTIME_FILES, runtime.STDLIB, layout.LOCKFILE, *wheels, *runtime.DECODER_FILES]
+
+
+# What the worker learns from the manifest besides the digests: which files are the decoder's.
+DECODER_ROLES = dict(zip(runtime.DECODER_FILES, ("module", "wasm"), strict=True))
 
 
 def manifest(site: pathlib.Path) -> dict[str, dict]:
-    """{name: {sha256, size}} of each runtime file; an archive whose .br and .gz siblings encode its
-    stored form (compress.py) also gets `sibling`: the sha256 and size of what they decode to."""
+    """{name: {sha256, size}} of each runtime file. Besides:
+    - an archive whose .br and .gz siblings encode its stored form (compress.py) gets `sibling`:
+      the sha256 and size of what they decode to;
+    - a file the worker may fetch as brotli and decode itself gets `br`: its sibling's name
+      (every file with a .br sibling but the modules, which only the browser can decode);
+    - the decoder's two files get `decoder`: "module" or "wasm"."""
     folder = site / runtime.runtime_dir()
     files = {}
     for name in runtime_files(site):
@@ -58,6 +67,11 @@ def manifest(site: pathlib.Path) -> dict[str, dict]:
         if name.endswith(compress.ARCHIVES) and sibling.exists():
             decoded = gzip.decompress(sibling.read_bytes())  # the .br decodes to the same (one body, two encoders)
             files[name]["sibling"] = {"sha256": sha256_of(decoded), "size": len(decoded)}
+        brotli = name + compress.ENCODINGS["br"]
+        if (folder / brotli).exists() and name not in runtime.MODULES:
+            files[name]["br"] = brotli
+        if name in DECODER_ROLES:
+            files[name]["decoder"] = DECODER_ROLES[name]
     return files
 
 

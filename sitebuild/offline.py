@@ -38,11 +38,21 @@ def _fingerprint_and_digests(site: pathlib.Path, files, known: Digests) -> tuple
     return version.hexdigest()[:16], digests
 
 
-def precache_list(site: pathlib.Path) -> list[str]:
+def precache_list(site: pathlib.Path, entries: dict[str, dict] | None = None) -> list[str]:
+    """Every file the service worker may keep: the runtime files (the decoder's included), the .br
+    siblings the calculator's worker may fetch instead of their files (it keeps one form or the
+    other, whichever the host makes the worker fetch: sw.template.js), and the glue."""
     folder = runtime.runtime_dir()
-    files = [f"{folder}/{name}" for name in runtime.RUNTIME_FILES + (runtime.STDLIB, layout.LOCKFILE)]
-    files += [f"{folder}/{wheel.name}" for wheel in sorted((site / folder).glob("*.whl"))]
+    entries = entries if entries is not None else integrity.manifest(site)
+    files = [f"{folder}/{name}" for name in entries]
+    files += [f"{folder}/{entry['br']}" for entry in entries.values() if "br" in entry]
     return files + [layout.WORKER, layout.WIDGETS]
+
+
+def brotli_forms(entries: dict[str, dict]) -> dict[str, str]:
+    """Site-relative path of a runtime file -> that of the .br sibling the worker may fetch instead."""
+    folder = runtime.runtime_dir()
+    return {f"{folder}/{name}": f"{folder}/{entry['br']}" for name, entry in entries.items() if "br" in entry}
 
 
 def write(site_dir: str | pathlib.Path, sealed: dict[str, dict] | None = None) -> str:
@@ -56,12 +66,19 @@ def write(site_dir: str | pathlib.Path, sealed: dict[str, dict] | None = None) -
     # Each file's sha256 (for an archive, also that of the stored form its siblings carry: see
     # compress.py), checked by the worker before it caches the file: a deploy that published the
     # new worker before the new wheel cannot leave an old wheel cached beside a new lockfile.
-    version, digests = _fingerprint_and_digests(site, precache_list(site), known)
+    version, digests = _fingerprint_and_digests(site, precache_list(site, entries), known)
+    forms = brotli_forms(entries)
+    for path, sibling in forms.items():  # a .br sibling, or what it decodes to (sw.template.js)
+        digests[sibling] = digests[sibling] + integrity.accepted_sha256(entries[path.rsplit("/", 1)[1]])
+    decoder = [f"{folder}/{name}" for name, entry in entries.items() if "decoder" in entry]
     source = (
         TEMPLATE.read_text()
         .replace("__VERSION__", json.dumps(version))
         .replace("__PAGES_CACHE__", json.dumps(PAGES_CACHE))
         .replace("__PRECACHE__", json.dumps(digests))
+        .replace("__BROTLI_FORMS__", json.dumps(forms))
+        .replace("__DECODER__", json.dumps(decoder))
+        .replace("__PROBE__", json.dumps(f"{folder}/{runtime.MODULES[0]}"))
     )
     (site / layout.SERVICE_WORKER).write_text(source)
     return version

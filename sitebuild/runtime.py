@@ -17,6 +17,7 @@ from . import compress, layout
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
+NPM_BROTLI = ROOT / "node_modules" / "brotli-dec-wasm" / "pkg"
 # The core runtime from npm, published as is; it never changes within its versioned folder, so hosts may
 # cache it for good (headers.py). Nothing else from the npm package ships: the stock python_stdlib.zip
 # is replaced by the lean one.
@@ -25,6 +26,17 @@ RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 # not the Pyodide version, so it is revalidated like the wheel rather than cached for good; its own
 # name keeps it apart from the stock zip in any cache.
 STDLIB = layout.STDLIB
+# A brotli decoder (the npm package brotli-dec-wasm, pinned in package.json), published under these
+# names, for hosts that do not send brotli themselves (GitHub Pages gzips on the fly): the worker then
+# fetches the .br siblings of the wasm, the stdlib and the wheel as they are and decodes them itself
+# (calc-worker.mjs). The decoder is about 0.1 MB gzipped; the brotli siblings save about 1 MB.
+DECODER_FILES = {
+    "brotli-decoder.mjs": NPM_BROTLI / "brotli_dec_wasm.js",
+    "brotli-decoder.wasm": NPM_BROTLI / "brotli_dec_wasm_bg.wasm",
+}
+# The runtime files the worker imports as modules (`import()`): only the browser can decode those,
+# so the worker never fetches their .br siblings itself.
+MODULES = ("pyodide.mjs", "pyodide.asm.mjs")
 SITE_PACKAGES = ("calculators",)  # what the widgets load; the lockfile is trimmed to these
 
 
@@ -44,6 +56,10 @@ def publish(site_dir: str | os.PathLike) -> pathlib.Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in RUNTIME_FILES:
         _link_or_copy(NPM_PYODIDE / name, dest / name)
+    for name, source in DECODER_FILES.items():
+        if not source.exists():
+            raise RuntimeError(f"{source} is missing: run `make install` (it runs `npm ci`).")
+        _link_or_copy(source, dest / name)
     from . import lean  # imports this module: imported here, not at the top
 
     built = lean.build(NPM_PYODIDE)

@@ -15,9 +15,31 @@ const RUNTIME = `ahamirror-runtime-${VERSION}`;
 const PAGES = __PAGES_CACHE__;
 // Site-relative path -> the sha256 (hex) of the file this version needs; an archive has two, its
 // own and that of the equivalent stored form its .br and .gz siblings carry (sitebuild/compress.py).
+// A .br sibling the calculator's worker may fetch and decode itself has its own and that of its
+// decoded body (a host that sends it with "Content-Encoding: br" has the browser decode it).
 const DIGESTS = __PRECACHE__;
 const PRECACHE = Object.keys(DIGESTS);
+// Which files the calculator's worker fetches depends on the host (calc-worker.mjs, "Brotli where the host does not send it"): where
+// the host sends brotli itself, each runtime file as published; elsewhere the .br siblings of some
+// (file -> sibling here) and the decoder that reads them. This worker keeps the same ones, and only
+// those: keeping the others would download megabytes the visitor's calculator never uses.
+const BROTLI_FORMS = __BROTLI_FORMS__;
+const DECODER = __DECODER__;
+const PROBE = __PROBE__;
 const SCOPE = new URL("./", self.location).href;
+
+// The same question as the calculator's worker asks, of the same file: does the host send brotli?
+async function hostSendsBrotli() {
+  const response = await fetch(SCOPE + PROBE, { cache: "no-cache" });
+  return /\bbr\b/i.test(response.headers.get("content-encoding") || "");
+}
+
+async function wantedFiles() {
+  const brotli = await hostSendsBrotli();
+  const siblings = Object.values(BROTLI_FORMS);
+  if (brotli) return PRECACHE.filter((path) => !siblings.includes(path) && !DECODER.includes(path));
+  return PRECACHE.filter((path) => !(path in BROTLI_FORMS));
+}
 
 // Only a file whose bytes match this version's digest is cached. A mismatch (a deploy still on its
 // way, a proxy's page in place of the file) fails the install: the worker already active keeps
@@ -33,8 +55,8 @@ async function fetchVerified(path) {
 }
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(RUNTIME)
-    .then((cache) => Promise.all(PRECACHE.map((path) => fetchVerified(path).then((response) => cache.put(SCOPE + path, response)))))
+  event.waitUntil(Promise.all([caches.open(RUNTIME), wantedFiles()])
+    .then(([cache, paths]) => Promise.all(paths.map((path) => fetchVerified(path).then((response) => cache.put(SCOPE + path, response)))))
     .then(() => self.skipWaiting(), (error) => caches.delete(RUNTIME).then(() => { throw error; })));  // no half-filled version
 });
 

@@ -263,12 +263,12 @@ def _wait_for_active_worker(page):
     wait_until(lambda: page.evaluate(script), BOOT_MS / 1000, message="the service worker to activate", page=page)
 
 
-def _first_visit(built_site, tmp_path, serve, browser):
-    """A copy of the site we can change (a new release), served; one visit until the service worker
-    is active. Returns (site folder, base URL, context, page)."""
+def _first_visit(built_site, tmp_path, serve, browser, **host):
+    """A copy of the site we can change (a new release), served (`host`: make_server's options); one
+    visit until the service worker is active. Returns (site folder, base URL, context, page)."""
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
-    base = serve(site, prefix=SUB_PATH)
+    base = serve(site, prefix=SUB_PATH, **host)
     context = browser.new_context()
     page = context.new_page()
     page.goto(base + "calculators/")
@@ -322,6 +322,31 @@ def test_offline_after_first_visit_and_a_new_version_replaces_the_cache(built_si
     active = page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).active.scriptURL")
     assert active == base + "sw.js"
     assert page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).waiting") is None
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("host", ["siblings", "GitHub Pages"])
+def test_the_service_worker_keeps_the_forms_the_host_makes_the_worker_fetch(built_site, tmp_path, serve, browser, host):
+    """The service worker keeps what the calculator's worker fetches on this host, and nothing more:
+    the files themselves where the host sends brotli, the .br siblings and the decoder where it does
+    not (keeping the others would download megabytes again). Offline, the page goes live from them."""
+    site, base, context, page = _first_visit(built_site, tmp_path, serve, browser, **HOSTS[host])
+    (cache,) = _runtime_caches(page)
+    script = "async (name) => (await (await caches.open(name)).keys()).map((request) => request.url)"
+    folder = base + runtime.runtime_dir() + "/"
+    kept = {url.removeprefix(folder) for url in page.evaluate(script, cache) if url.startswith(folder)}
+    names = integrity.runtime_files(site)
+    wheel = next(name for name in names if name.endswith(".whl"))
+    common = {"pyodide.mjs", "pyodide.asm.mjs", "site-lock.json"}
+    decodable = {"pyodide.asm.wasm", runtime.STDLIB, wheel}
+    if host == "siblings":
+        assert kept == common | decodable
+    else:
+        assert kept == common | {name + ".br" for name in decodable} | set(DECODER)
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector(LIVE, timeout=BOOT_MS)
     context.close()
 
 
@@ -457,14 +482,26 @@ def test_a_wasm_that_runs_but_is_not_the_builds_never_answers(built_site, tmp_pa
     _expect_damaged(browser, serve(site, prefix=SUB_PATH))
 
 
-def _archives_as_received(page, base: str) -> dict[str, tuple[str, bytes]]:
-    """Load the calculators page to its first live result; {archive name: (Content-Encoding, body)}."""
+# Two kinds of host: one that reads the build's siblings and sends brotli (Caddy, GitLab Pages), and
+# one that reads none and gzips on the fly (GitHub Pages), where the worker fetches the .br siblings
+# of the wasm, the stdlib and the wheel as plain files and decodes them itself.
+HOSTS = {
+    "siblings": {},
+    "GitHub Pages": {"encodings": ("gzip",), "siblings": False},
+}
+GITHUB_PAGES = HOSTS["GitHub Pages"]
+DECODER = ("brotli-decoder.mjs", "brotli-decoder.wasm")
+
+
+def _runtime_as_received(page, base: str) -> dict[str, tuple[str, bytes]]:
+    """Load the calculators page to its first live result; {runtime file name: (Content-Encoding, body)}
+    of every runtime file the page and its worker fetched."""
     received: dict[str, tuple[str, bytes]] = {}
     folder = runtime.runtime_dir() + "/"
 
     def record(response):
-        name = response.url.split(folder, 1)[-1] if folder in response.url else ""
-        if name.endswith(compress.ARCHIVES) and response.status == 200:
+        if folder in response.url and response.status == 200:
+            name = response.url.split(folder, 1)[-1]
             received[name] = (response.headers.get("content-encoding") or "identity", response.body())
 
     page.on("response", record)
@@ -474,30 +511,97 @@ def _archives_as_received(page, base: str) -> dict[str, tuple[str, bytes]]:
 
 
 @pytest.mark.browser
-def test_each_host_sends_one_form_of_each_archive_and_both_go_live(built_site, serve, browser):
-    """The stdlib zip and the wheel exist in two equivalent forms (sitebuild/compress.py): as
-    published (members deflated), which a host without siblings sends (GitHub Pages), and stored,
-    inside their .br and .gz siblings, which a host that reads siblings sends. The calculator goes
-    live on both, and each body is exactly the form its host had to send."""
+def test_each_host_sends_its_smallest_form_of_each_file_and_both_go_live(built_site, serve, browser):
+    """A host that reads siblings sends the brotli ones itself, the archives' in their stored form
+    (sitebuild/compress.py). On a host that does not (GitHub Pages), the worker fetches the .br
+    siblings of the wasm, the stdlib and the wheel as they are, with the decoder, and never the
+    files themselves; the modules come gzipped, since only the browser can decode what it imports.
+    The calculator goes live on both, on exactly these bodies."""
     folder = built_site / runtime.runtime_dir()
-    archives = [name for name in integrity.runtime_files(built_site) if name.endswith(compress.ARCHIVES)]
-    assert len(archives) == 2
-    hosts = {
-        "siblings": ({}, "br", lambda name: gzip.decompress((folder / (name + ".gz")).read_bytes())),
-        "GitHub Pages": (
-            {"encodings": ("gzip",), "siblings": False},
-            "identity",
-            lambda name: (folder / name).read_bytes(),
-        ),
+    names = integrity.runtime_files(built_site)
+    wheel = next(name for name in names if name.endswith(".whl"))
+    decodable = ["pyodide.asm.wasm", runtime.STDLIB, wheel]
+    stored = {name: gzip.decompress((folder / (name + ".gz")).read_bytes()) for name in (runtime.STDLIB, wheel)}
+    expected = {
+        "siblings": {
+            **{
+                name: ("br", (folder / name).read_bytes())
+                for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+            },
+            **{name: ("br", stored[name]) for name in stored},
+            "site-lock.json": ("gzip", (folder / "site-lock.json").read_bytes()),
+        },
+        "GitHub Pages": {
+            **{
+                name: ("gzip", (folder / name).read_bytes())
+                for name in ("pyodide.mjs", "pyodide.asm.mjs", "site-lock.json")
+            },
+            **{name + ".br": ("identity", (folder / (name + ".br")).read_bytes()) for name in decodable},
+            **{name: ("gzip", (folder / name).read_bytes()) for name in DECODER},
+        },
     }
-    for host, (options, encoding, expected) in hosts.items():
+    for host, options in HOSTS.items():
         context = browser.new_context()
-        received = _archives_as_received(context.new_page(), serve(built_site, prefix=SUB_PATH, **options))
+        received = _runtime_as_received(context.new_page(), serve(built_site, prefix=SUB_PATH, **options))
         context.close()
-        assert sorted(received) == sorted(archives), host
-        for name, (sent_as, body) in received.items():
-            assert sent_as == encoding, (host, name)
-            assert body == expected(name), (host, name)
+        assert sorted(received) == sorted(expected[host]), host
+        for name, (encoding, body) in received.items():
+            assert (encoding, body) == expected[host][name], (host, name, encoding)
+
+
+def _damage_truncated(data: bytes) -> bytes:
+    return data[: len(data) - 1000]
+
+
+def _damage_trailing(data: bytes) -> bytes:
+    return data + b"another file's bytes"
+
+
+def _damage_flipped(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 64]) + data[middle + 64 :]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "damage", [_damage_truncated, _damage_trailing, _damage_flipped], ids=["truncated", "trailing", "flipped"]
+)
+def test_a_damaged_brotli_sibling_is_refused_as_damaged(built_site, tmp_path, serve, browser, damage):
+    """On a host that does not send brotli the worker decodes the wasm's .br sibling itself: a
+    sibling cut short, followed by other bytes, or with 64 bytes changed in its middle must end the
+    start with "damaged", and no answer."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    sibling = site / runtime.runtime_dir() / "pyodide.asm.wasm.br"
+    sibling.write_bytes(damage(sibling.read_bytes()))
+    _expect_damaged(browser, serve(site, prefix=SUB_PATH, **GITHUB_PAGES))
+
+
+@pytest.mark.browser
+def test_a_damaged_decoder_is_refused_as_damaged(built_site, tmp_path, serve, browser):
+    """The decoder is checked like every runtime file before it decodes anything."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    decoder = site / runtime.runtime_dir() / DECODER[1]
+    data = bytearray(decoder.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    decoder.write_bytes(bytes(data))
+    _expect_damaged(browser, serve(site, prefix=SUB_PATH, **GITHUB_PAGES))
+
+
+@pytest.mark.browser
+def test_a_deploy_without_the_brotli_siblings_still_goes_live(built_site, tmp_path, serve, browser):
+    """Someone uploads the site without the .br files: where the host does not send brotli, the worker
+    falls back to the files themselves."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    for sibling in (site / runtime.runtime_dir()).glob("*.br"):
+        sibling.unlink()
+    context = browser.new_context()
+    received = _runtime_as_received(context.new_page(), serve(site, prefix=SUB_PATH, **GITHUB_PAGES))
+    context.close()
+    assert {"pyodide.asm.wasm", runtime.STDLIB} <= set(received)
+    assert not [name for name in received if name.endswith(".br")]
 
 
 @pytest.mark.browser

@@ -17,6 +17,8 @@ import pytest
 
 from sitebuild import integrity, layout, runtime
 
+ROOT = runtime.ROOT
+
 
 def _manifest(worker_source: str) -> dict:
     match = re.search(r"^const MANIFEST = (\{.*?\});", worker_source, re.M)
@@ -24,13 +26,32 @@ def _manifest(worker_source: str) -> dict:
     return json.loads(match.group(1))
 
 
+def _constant(source: str, name: str) -> str:
+    """The JSON value of `const NAME = ...;` in a built script."""
+    match = re.search(rf"^const {name} = (.*?);$", source, re.M)
+    assert match, f"no {name} in the script"
+    return match.group(1)
+
+
 def test_the_worker_knows_every_runtime_file_it_loads_by_sha256_and_size(built_site):
     folder = built_site / runtime.runtime_dir()
     manifest = _manifest((built_site / layout.WORKER).read_text())
     wheels = [p.name for p in folder.glob("*.whl")]
     assert len(wheels) == 1
-    expected_names = {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", layout.STDLIB, layout.LOCKFILE, *wheels}
+    decoder = {"brotli-decoder.mjs": "module", "brotli-decoder.wasm": "wasm"}
+    expected_names = {
+        "pyodide.mjs",
+        "pyodide.asm.mjs",
+        "pyodide.asm.wasm",
+        layout.STDLIB,
+        layout.LOCKFILE,
+        *wheels,
+        *decoder,
+    }
     assert set(manifest) == expected_names
+    # What the worker may fetch as brotli and decode itself: every file with a .br sibling except the
+    # two modules it imports (only the browser decodes those).
+    decodable = {"pyodide.asm.wasm", layout.STDLIB, *wheels}
     for name, entry in manifest.items():
         data = (folder / name).read_bytes()
         published = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
@@ -38,10 +59,24 @@ def test_the_worker_knows_every_runtime_file_it_loads_by_sha256_and_size(built_s
             # The archives' siblings carry their stored form: a host that sends one sends these bytes.
             stored = gzip.decompress((folder / (name + ".gz")).read_bytes())
             assert stored != data, name
-            sibling = {"sha256": hashlib.sha256(stored).hexdigest(), "size": len(stored)}
-            assert entry == {**published, "sibling": sibling}
-        else:
-            assert entry == published, name
+            published["sibling"] = {"sha256": hashlib.sha256(stored).hexdigest(), "size": len(stored)}
+        if name in decodable:
+            assert (folder / (name + ".br")).exists(), name
+            published["br"] = name + ".br"
+        if name in decoder:
+            published["decoder"] = decoder[name]
+        assert entry == published, name
+
+
+def test_the_published_decoder_is_the_pinned_npm_package(built_site):
+    """The decoder the worker loads where a host does not send brotli is brotli-dec-wasm exactly as
+    package-lock.json pins it: the npm files, unchanged."""
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/brotli-dec-wasm"]["version"] == "2.3.2"
+    package = ROOT / "node_modules" / "brotli-dec-wasm" / "pkg"
+    folder = built_site / runtime.runtime_dir()
+    assert (folder / "brotli-decoder.mjs").read_bytes() == (package / "brotli_dec_wasm.js").read_bytes()
+    assert (folder / "brotli-decoder.wasm").read_bytes() == (package / "brotli_dec_wasm_bg.wasm").read_bytes()
 
 
 def test_widgets_mjs_knows_the_published_worker_and_the_service_worker_knows_both(built_site):
@@ -62,6 +97,23 @@ def test_widgets_mjs_knows_the_published_worker_and_the_service_worker_knows_bot
         hashlib.sha256((folder / layout.STDLIB).read_bytes()).hexdigest(),
         hashlib.sha256(gzip.decompress((folder / (layout.STDLIB + ".gz")).read_bytes())).hexdigest(),
     ]
+    # A .br sibling the worker may fetch itself: its own bytes, or what it decodes to (a host that
+    # sends it with "Content-Encoding: br"). Here the wasm's, which decodes to the wasm itself.
+    wasm = f"{runtime.runtime_dir()}/pyodide.asm.wasm"
+    assert digests[wasm + ".br"] == [
+        hashlib.sha256((folder / "pyodide.asm.wasm.br").read_bytes()).hexdigest(),
+        hashlib.sha256((folder / "pyodide.asm.wasm").read_bytes()).hexdigest(),
+    ]
+    # Which form it keeps is the host's choice (sw.template.js): the pairs and the decoder it knows.
+    forms = json.loads(_constant(sw, "BROTLI_FORMS"))
+    wheel = next(folder.glob("*.whl")).name
+    assert forms == {
+        f"{runtime.runtime_dir()}/{name}": f"{runtime.runtime_dir()}/{name}.br"
+        for name in ("pyodide.asm.wasm", layout.STDLIB, wheel)
+    }
+    decoder = json.loads(_constant(sw, "DECODER"))
+    assert decoder == [f"{runtime.runtime_dir()}/brotli-decoder.mjs", f"{runtime.runtime_dir()}/brotli-decoder.wasm"]
+    assert set(forms.values()) | set(decoder) <= set(digests)
 
 
 def test_sealing_again_follows_a_changed_file(built_site, tmp_path):

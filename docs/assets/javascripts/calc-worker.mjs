@@ -17,6 +17,10 @@ class RuntimeFault extends Error {
   }
 }
 
+// The network's fetch: boot() lends `self.fetch` to Pyodide (it answers Pyodide's requests for the
+// runtime files with their checked bytes), and the checks themselves must never go through that.
+const networkFetch = self.fetch.bind(self);
+
 const WASM = "pyodide.asm.wasm";
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];  // "\0asm"
 
@@ -35,12 +39,13 @@ function looksLikeHtml(bytes) {
 // (a connection that breaks mid-body), then size and sha256 against the build's manifest. Any
 // failure rejects at once, whichever file Pyodide is waiting for. No HEAD request: some hosts refuse it.
 // `early` receives a copy of the response once its status and type are checked, before the body is
-// read (the wasm's: see boot).
-async function fetchChecked(name, url, cache, early = null) {
+// read (the wasm's: see boot). `decoder`: the body is brotli, to be decoded here (see "Brotli where the host does not send it", below);
+// the check is then of the decoded bytes.
+async function fetchChecked(name, url, cache, early = null, decoder = null) {
   const expected = MANIFEST[name];
   let response;
   try {
-    response = await fetch(url, { cache, credentials: "same-origin" });
+    response = await networkFetch(url, { cache, credentials: "same-origin" });
   } catch (error) {
     throw new RuntimeFault("network", `${name}: ${error}`);
   }
@@ -48,12 +53,19 @@ async function fetchChecked(name, url, cache, early = null) {
   if (!response.ok) throw new RuntimeFault("refused", `${name}: ${response.status}`);
   const type = response.headers.get("content-type") || "";
   if (/text\/html/i.test(type)) throw new RuntimeFault("page", `${name}: served as ${type}`);
+  let fault = () => null;
+  // A host that sent the .br file with "Content-Encoding: br" has had the browser decode it already.
+  if (decoder && !/\bbr\b/i.test(response.headers.get("content-encoding") || "")) {
+    const decoded = brotliDecoded(response.body, await decoder, name);
+    fault = decoded.fault;
+    response = new Response(decoded.stream, { status: 200, headers: { "Content-Type": name === WASM ? "application/wasm" : type } });
+  }
   if (early) early(response.clone());
   let body;
   try {
     body = new Uint8Array(await response.arrayBuffer());
   } catch (error) {
-    throw new RuntimeFault("network", `${name}: the body broke off (${error})`);
+    throw fault() || new RuntimeFault("network", `${name}: the body broke off (${error})`);
   }
   if (looksLikeHtml(body)) throw new RuntimeFault("page", `${name}: the body is a web page`);
   if (name === WASM && !WASM_MAGIC.every((byte, i) => body[i] === byte)) {
@@ -69,6 +81,78 @@ async function fetchChecked(name, url, cache, early = null) {
     if (digest !== form.sha256) throw new RuntimeFault("damaged", `${name}: sha256 ${digest}, expected ${form.sha256}`);
   }
   return { body, type };
+}
+
+// Brotli where the host does not send it. A host that reads the build's .br siblings (or compresses
+// with brotli itself) sends the wasm as 2.8 MB; GitHub Pages gzips it on the fly, 3.5 MB, and sends
+// the stdlib and the wheel as published (0.74 and 0.22 MB against 0.50 and 0.15 MB as brotli). The
+// browser decodes only what a host encodes, and DecompressionStream knows no brotli, so there the
+// worker fetches the .br siblings as plain files and decodes them with a small wasm decoder
+// (brotli-dec-wasm, about 0.1 MB gzipped; its two files are checked like the others), as they
+// arrive. Which kind of host this is, the first file's answer tells: pyodide.mjs, which has a .br
+// sibling too, arrives with "Content-Encoding: br" only from a host that sends brotli itself. The
+// service worker (sw.template.js, hostSendsBrotli) asks the same question of the same file, so it
+// keeps the forms this worker fetches.
+const PROBE = "pyodide.mjs";
+const OUTPUT_CHUNK = 1 << 20;  // decoded bytes per step: the stream hands them on as they come
+
+// The decoded stream of a brotli `body`, and a function that returns what went wrong in decoding
+// (a RuntimeFault) once the stream has failed, or null.
+function brotliDecoded(body, decoder, name) {
+  const { BrotliDecStream, BrotliStreamResultCode: Code } = decoder;
+  const state = new BrotliDecStream();
+  let finished = false;
+  let failure = null;
+  const refuse = (detail) => {
+    failure = new RuntimeFault("damaged", `${name}: ${detail}`);
+    throw failure;
+  };
+  const decode = (input, controller) => {
+    if (finished && input.length) refuse("bytes after the end of the brotli stream");
+    let offset = 0;
+    let code;
+    do {
+      let result;
+      try {
+        result = state.dec(input.subarray(offset), OUTPUT_CHUNK);
+      } catch (error) {
+        refuse(`not a brotli stream (${error})`);
+      }
+      offset += result.input_offset;
+      code = result.code;
+      if (result.buf.length) controller.enqueue(result.buf);
+      result.free();
+    } while (code === Code.NeedsMoreOutput);
+    if (code === Code.ResultSuccess) {
+      finished = true;
+      if (offset < input.length) refuse("bytes after the end of the brotli stream");
+    }
+  };
+  const stream = body.pipeThrough(new TransformStream({
+    transform: decode,
+    flush() {
+      state.free();
+      if (!finished) refuse("the brotli stream ended early");
+    },
+  }));
+  return { stream, fault: () => failure };
+}
+
+// Whether the host sends brotli itself, from the first file's response headers (a failed fetch says
+// yes: that fetch's own fault ends the start, and the plain files are then the safe default).
+function hostSendsBrotli(probe) {
+  return probe.then((response) => /\bbr\b/i.test(response.headers.get("content-encoding") || ""), () => true);
+}
+
+// The decoder, once its two files have passed their checks (the module is then imported from the
+// HTTP cache, like Pyodide's: see boot).
+async function loadDecoder(runtime, cache) {
+  const role = (wanted) => Object.keys(MANIFEST).find((name) => MANIFEST[name].decoder === wanted);
+  const [module, wasm] = [role("module"), role("wasm")];
+  const [, { body }] = await Promise.all([fetchChecked(module, runtime + module, cache), fetchChecked(wasm, runtime + wasm, cache)]);
+  const decoder = await import(runtime + module);
+  decoder.initSync({ module: body });
+  return decoder;
 }
 
 // The calculators package is imported straight from its wheel: a wheel is a zip archive, and Python
@@ -123,14 +207,35 @@ async function boot(runtime, lockfile, stdlib, retry, widgets) {
   const mark = (name) => { phases[name] = Math.round(performance.now() - started); };
   if (typeof WebAssembly !== "object") throw new RuntimeFault("unsupported", "WebAssembly is turned off");
   const cache = retry ? "reload" : "default";
-  const names = Object.keys(MANIFEST).length ? Object.keys(MANIFEST) : ["pyodide.mjs", "pyodide.asm.mjs", WASM, stdlib, lockfile];
-  // The wasm is the one file not held back until checked: Pyodide compiles a copy of the real
-  // response while it downloads (streaming compilation, and the browser's cache of compiled code,
-  // work only on a real response), and the check of the other copy runs beside it. Damaged bytes
-  // still end the start: "ready" waits for every check (below), whatever the compiler made of them.
+  const sealed = Object.keys(MANIFEST).length > 0;
+  const names = sealed ? Object.keys(MANIFEST).filter((name) => !MANIFEST[name].decoder) : [PROBE, "pyodide.asm.mjs", WASM, stdlib, lockfile];
+  // The wasm is the one file not held back until checked: Pyodide compiles a copy of the response
+  // while it downloads (streaming compilation; the browser's cache of compiled code works only on
+  // the real response, so where the host sends brotli itself), and the check of the other copy runs
+  // beside it. Damaged bytes still end the start: "ready" waits for every check (below), whatever the
+  // compiler made of them.
   let wasmCopy;
   const wasmEarly = new Promise((resolve) => { wasmCopy = resolve; });
-  const checked = new Map(names.map((name) => [name, fetchChecked(name, runtime + name, cache, name === WASM ? wasmCopy : null)]));
+  let probeHeaders;
+  const probe = new Promise((resolve, reject) => { probeHeaders = { resolve, reject }; });
+  const plain = hostSendsBrotli(probe);
+  let decoder = null;  // loaded at most once, and only for a host that does not send brotli
+  const fetchOne = async (name) => {
+    const early = name === WASM ? wasmCopy : name === PROBE ? probeHeaders.resolve : null;
+    const brotli = sealed && MANIFEST[name].br;
+    if (brotli && !(await plain)) {
+      decoder ||= loadDecoder(runtime, cache);
+      try {
+        return await fetchChecked(name, runtime + brotli, cache, early, decoder);
+      } catch (error) {
+        // A deploy without the siblings: the file itself will do, at its own size.
+        if (!(error instanceof RuntimeFault && ["missing", "page"].includes(error.kind))) throw error;
+      }
+    }
+    return fetchChecked(name, runtime + name, cache, early);
+  };
+  const checked = new Map(names.map((name) => [name, fetchOne(name)]));
+  checked.get(PROBE).catch(probeHeaders.reject);  // its failure is handled with the others' (below)
   const all = Promise.all(checked.values());
   // Whether every check has ended, either way (read while the page's widgets are imported, below);
   // handling the rejection here also keeps it from going unhandled while nothing awaits `all` yet.
@@ -139,7 +244,6 @@ async function boot(runtime, lockfile, stdlib, retry, widgets) {
 
   // Pyodide's own fetches of the runtime files get the checked bytes (typed application/wasm for its
   // fallback compilation from bytes); anything else passes through.
-  const networkFetch = self.fetch.bind(self);
   let wasmStreamed = false;
   self.fetch = (resource, init) => {
     const url = String(resource instanceof Request ? resource.url : resource).split(/[?#]/)[0];
