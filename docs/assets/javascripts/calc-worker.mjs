@@ -219,6 +219,7 @@ async function boot(runtime, lockfile, stdlib, retry, widgets) {
   let probeHeaders;
   const probe = new Promise((resolve, reject) => { probeHeaders = { resolve, reject }; });
   const plain = hostSendsBrotli(probe);
+  plain.then(() => mark("host"));  // when the wasm's download could start
   let decoder = null;  // loaded at most once, and only for a host that does not send brotli
   const fetchOne = async (name) => {
     const early = name === WASM ? wasmCopy : name === PROBE ? probeHeaders.resolve : null;
