@@ -71,6 +71,7 @@ function startRuntime(root) {
       runtime.kind = kind;
       runtime.message = failureText(root, kind);
       metrics.failedMs = performance.now();  // for the tests' table of time to the message
+      releaseSearch("failed");
       // A worker that is only slow may still arrive (lateStart); a broken one is stopped.
       if (!keepWorker && runtime.worker) runtime.worker.terminate();
       broadcast();
@@ -145,6 +146,13 @@ function startRuntime(root) {
 function bootMessage(root, retry) {
   const widgets = [...new Set([...document.querySelectorAll("[data-widget]")].map((el) => el.dataset.widget))];
   return { type: "boot", runtime: new URL(root.dataset.runtime, location.href).href, lockfile: root.dataset.lockfile, stdlib: root.dataset.stdlib, retry, widgets };
+}
+
+// The page's early start holds back Material's search index until the first answer or a failure
+// (sitebuild/early_start.js): the runtime's start is over either way.
+function releaseSearch(why) {
+  const early = window.__ahamirrorEarly;
+  if (early && early.releaseSearch) early.releaseSearch(why);
 }
 
 // The worker the page's inline early start made, on the first attempt only, and only once (a retry
@@ -364,6 +372,7 @@ async function recalc(ctl, options = {}) {
   metrics.recalcs += 1;
   if (metrics.firstLiveMs === null && response.ok) {
     metrics.firstLiveMs = performance.now();
+    releaseSearch("live");
     keepForOffline(ctl.root);
   }
   if (ctl.does.has("share")) scheduleUrl(ctl);
