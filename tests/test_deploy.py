@@ -590,6 +590,28 @@ def test_a_damaged_decoder_is_refused_as_damaged(built_site, tmp_path, serve, br
 
 
 @pytest.mark.browser
+def test_a_host_that_labels_the_brotli_siblings_as_brotli_still_goes_live(built_site, serve, browser, monkeypatch):
+    """A host without brotli of its own may still send a `.br` file with "Content-Encoding: br"
+    (some map the extension to the encoding): the browser then decodes it, and the worker must take
+    the decoded body as it is rather than decode it again."""
+    from tools import serve as static_host
+
+    plain_end_headers = static_host.Handler.end_headers
+
+    def end_headers(handler):
+        if (handler.url_path or "").endswith(".br"):
+            handler.send_header("Content-Encoding", "br")
+        plain_end_headers(handler)
+
+    monkeypatch.setattr(static_host.Handler, "end_headers", end_headers)
+    context = browser.new_context()
+    received = _runtime_as_received(context.new_page(), serve(built_site, prefix=SUB_PATH, **GITHUB_PAGES))
+    context.close()
+    folder = built_site / runtime.runtime_dir()
+    assert received["pyodide.asm.wasm.br"] == ("br", (folder / "pyodide.asm.wasm").read_bytes())
+
+
+@pytest.mark.browser
 def test_a_deploy_without_the_brotli_siblings_still_goes_live(built_site, tmp_path, serve, browser):
     """Someone uploads the site without the .br files: where the host does not send brotli, the worker
     falls back to the files themselves."""

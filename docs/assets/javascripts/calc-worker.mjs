@@ -39,8 +39,8 @@ function looksLikeHtml(bytes) {
 // (a connection that breaks mid-body), then size and sha256 against the build's manifest. Any
 // failure rejects at once, whichever file Pyodide is waiting for. No HEAD request: some hosts refuse it.
 // `early` receives a copy of the response once its status and type are checked, before the body is
-// read (the wasm's: see boot). `decoder`: the body is brotli, to be decoded here (see "Brotli where the host does not send it", below);
-// the check is then of the decoded bytes.
+// read (the wasm's: see boot). `decoder`: the body is brotli, to be decoded here (see "Brotli
+// where the host does not send it", below); the check is then of the decoded bytes.
 async function fetchChecked(name, url, cache, early = null, decoder = null) {
   const expected = MANIFEST[name];
   let response;
@@ -225,7 +225,10 @@ async function boot(runtime, lockfile, stdlib, retry, widgets) {
     const early = name === WASM ? wasmCopy : name === PROBE ? probeHeaders.resolve : null;
     const brotli = sealed && MANIFEST[name].br;
     if (brotli && !(await plain)) {
-      decoder ||= loadDecoder(runtime, cache);
+      if (!decoder) {
+        decoder = loadDecoder(runtime, cache);
+        decoder.catch(() => {});  // its fault reaches each file that waits for it; none may wait
+      }
       try {
         return await fetchChecked(name, runtime + brotli, cache, early, decoder);
       } catch (error) {
