@@ -26,15 +26,14 @@ Digests = dict[str, list[str]]  # site-relative path -> the sha256 values its by
 
 
 def _fingerprint_and_digests(site: pathlib.Path, files, known: Digests) -> tuple[str, Digests]:
-    """The version (over every file's name and bytes) and each file's sha256, reading each file once
-    and hashing it only where `known` lacks its sha256: the runtime is 12 MB and this runs at every build."""
+    """The version (over every file's name and sha256) and each file's sha256, reading and hashing a
+    file only where `known` lacks its sha256 (its first entry is that of the file's own bytes): the
+    runtime is 16 MB with its siblings, and this runs at every build."""
     version = hashlib.sha256()
     digests = {}
     for rel in files:
-        data = (site / rel).read_bytes()
-        version.update(rel.encode())
-        version.update(data)
-        digests[rel] = known.get(rel) or [integrity.sha256_of(data)]
+        digests[rel] = known.get(rel) or [integrity.sha256_hex(site / rel)]
+        version.update(f"{rel}\0{digests[rel][0]}\0".encode())
     return version.hexdigest()[:16], digests
 
 
