@@ -44,7 +44,7 @@ def precache_list(site: pathlib.Path, entries: dict[str, dict] | None = None) ->
     folder = runtime.runtime_dir()
     entries = entries if entries is not None else integrity.manifest(site)
     files = [f"{folder}/{name}" for name in entries]
-    files += [f"{folder}/{entry['br']}" for entry in entries.values() if "br" in entry]
+    files += brotli_forms(entries).values()
     return files + [layout.WORKER, layout.WIDGETS]
 
 
@@ -66,16 +66,17 @@ def write(site_dir: str | pathlib.Path, sealed: dict[str, dict] | None = None) -
     # compress.py), checked by the worker before it caches the file: a deploy that published the
     # new worker before the new wheel cannot leave an old wheel cached beside a new lockfile.
     version, digests = _fingerprint_and_digests(site, precache_list(site, entries), known)
-    forms = brotli_forms(entries)
-    for path, sibling in forms.items():  # a .br sibling, or what it decodes to (sw.template.js)
-        digests[sibling] = digests[sibling] + integrity.accepted_sha256(entries[path.rsplit("/", 1)[1]])
+    for entry in entries.values():  # a .br sibling, or what it decodes to (sw.template.js)
+        if "br" in entry:
+            sibling = f"{folder}/{entry['br']}"
+            digests[sibling] = digests[sibling] + integrity.accepted_sha256(entry)
     decoder = [f"{folder}/{name}" for name, entry in entries.items() if "decoder" in entry]
     source = (
         TEMPLATE.read_text()
         .replace("__VERSION__", json.dumps(version))
         .replace("__PAGES_CACHE__", json.dumps(PAGES_CACHE))
         .replace("__PRECACHE__", json.dumps(digests))
-        .replace("__BROTLI_FORMS__", json.dumps(forms))
+        .replace("__BROTLI_FORMS__", json.dumps(brotli_forms(entries)))
         .replace("__DECODER__", json.dumps(decoder))
         .replace("__PROBE__", json.dumps(f"{folder}/{runtime.MODULES[0]}"))
     )

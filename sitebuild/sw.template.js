@@ -19,9 +19,9 @@ const PAGES = __PAGES_CACHE__;
 // decoded body (a host that sends it with "Content-Encoding: br" has the browser decode it).
 const DIGESTS = __PRECACHE__;
 const PRECACHE = Object.keys(DIGESTS);
-// Which files the calculator's worker fetches depends on the host (calc-worker.mjs, "Brotli where the host does not send it"): where
-// the host sends brotli itself, each runtime file as published; elsewhere the .br siblings of some
-// (file -> sibling here) and the decoder that reads them. This worker keeps the same ones, and only
+// Which files the calculator's worker fetches depends on the host (calc-worker.mjs, "Brotli where
+// the host does not send it"): where the host sends brotli itself, each runtime file as published;
+// elsewhere the .br siblings of some (file -> sibling here) and the decoder that reads them. This worker keeps the same ones, and only
 // those: keeping the others would download megabytes the visitor's calculator never uses.
 const BROTLI_FORMS = __BROTLI_FORMS__;
 const DECODER = __DECODER__;

@@ -55,7 +55,7 @@ async function fetchChecked(name, url, cache, early = null, decoder = null) {
   if (/text\/html/i.test(type)) throw new RuntimeFault("page", `${name}: served as ${type}`);
   let fault = () => null;
   // A host that sent the .br file with "Content-Encoding: br" has had the browser decode it already.
-  if (decoder && !/\bbr\b/i.test(response.headers.get("content-encoding") || "")) {
+  if (decoder && !sentAsBrotli(response)) {
     const decoded = brotliDecoded(response.body, await decoder, name);
     fault = decoded.fault;
     response = new Response(decoded.stream, { status: 200, headers: { "Content-Type": name === WASM ? "application/wasm" : type } });
@@ -138,10 +138,15 @@ function brotliDecoded(body, decoder, name) {
   return { stream, fault: () => failure };
 }
 
+// Whether the host encoded this response with brotli (the browser has then decoded it).
+function sentAsBrotli(response) {
+  return /\bbr\b/i.test(response.headers.get("content-encoding") || "");
+}
+
 // Whether the host sends brotli itself, from the first file's response headers (a failed fetch says
 // yes: that fetch's own fault ends the start, and the plain files are then the safe default).
 function hostSendsBrotli(probe) {
-  return probe.then((response) => /\bbr\b/i.test(response.headers.get("content-encoding") || ""), () => true);
+  return probe.then(sentAsBrotli, () => true);
 }
 
 // The decoder, once its two files have passed their checks (the module is then imported from the
